@@ -1,0 +1,441 @@
+"""Fit an initial model off chain, then measure the exact fixed-point mirror on held-out data.
+
+* Perceptrons: candidate fits (logistic regression at a few strengths, an averaged perceptron in
+  floats, and the contract's own integer update rule) are converted to fixed point and scored
+  with the exact mirror on a validation part of the training data; the best one is refitted on
+  all training data. The reported accuracy is the mirror's on the held-out test data.
+* Naive Bayes: per-class document counts and per-feature counts (binary, as on chain).
+* Nearest centroid: per-class means of the encoded vectors, in fixed point.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ape_sum.datasets import Dataset, train_test_split
+from ape_sum.encoding import (
+    TO_FLOAT,
+    BinsEncoder,
+    DenseL2Encoder,
+    Encoder,
+    EncodingError,
+    HashedDenseEncoder,
+    MurmurHash3Encoder,
+    check_compatible,
+    parse_encoder_spec,
+    to_fixed,
+)
+from ape_sum.models.base import Classifier
+
+__all__ = [
+    "DEFAULT_BUCKETS",
+    "DEFAULT_LEARNING_RATE",
+    "PERCEPTRON_METHODS",
+    "TrainingError",
+    "TrainingResult",
+    "default_encoder",
+    "encode_dataset",
+    "evaluate",
+    "train_model",
+]
+
+DEFAULT_BUCKETS: dict[str, int] = {
+    # Deployment writes every parameter slot, zeros included, so its cost grows with the number
+    # of buckets (x classes), not with the non-zero parameters. Slots at 2 classes:
+    # sparse perceptron 2,048 / 4 per slot = 512; naive Bayes 4,096 x 2 / 8 = 1,024;
+    # sparse nearest centroid 1,024 x 2 / 4 = 512. See docs/ENCODING.md for accuracy vs size.
+    "sparse perceptron": 2048,
+    "naive bayes": 4096,
+    "sparse nearest centroid classifier": 1024,
+}
+DEFAULT_TEXT_DIM = 512
+"""Dense models on text: hashed dimensions (a dense model reads every weight per prediction)."""
+DEFAULT_SPLIT = "words"
+DEFAULT_LEARNING_RATE = 0.5
+DEFAULT_SMOOTHING = 1.0
+PERCEPTRON_METHODS = ("auto", "logistic", "averaged", "integer")
+_LOGISTIC_C = (0.1, 1.0, 10.0)
+_VALIDATION_FRACTION = 0.8
+
+
+class TrainingError(ValueError):
+    """Training cannot proceed (wrong data for the model, too few samples, ...)."""
+
+
+@dataclass
+class TrainingResult:
+    """A trained mirror, its encoder and how well the exact fixed-point model does."""
+
+    model: Classifier
+    encoder: Encoder
+    accuracy: float
+    """Exact mirror accuracy on the held-out test data."""
+    train_accuracy: float
+    train_size: int
+    test_size: int
+    method: str
+    skipped: int = 0
+    """Samples the encoder rejected (for example a text with no word), left out."""
+    details: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def encoder_spec(self) -> str:
+        return self.encoder.spec()
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _mirror(kind: str) -> type[Classifier]:
+    from ape_sum.models import MODEL_TYPES
+
+    if kind not in MODEL_TYPES:
+        known = ", ".join(sorted(MODEL_TYPES))
+        raise TrainingError(f"unknown model type {kind!r}: expected one of {known}")
+    return MODEL_TYPES[kind]
+
+
+def default_encoder(
+    kind: str,
+    dataset: Dataset,
+    *,
+    buckets: int | None = None,
+    split: str = DEFAULT_SPLIT,
+    standardise: bool = True,
+) -> Encoder:
+    """The encoder `train_model` uses when none is given (fitted on `dataset`)."""
+    cls = _mirror(kind)
+    if cls.sparse and dataset.kind == "text":
+        return MurmurHash3Encoder(buckets or DEFAULT_BUCKETS.get(kind, 2048), split)
+    if cls.sparse:
+        # Numeric data for a sparse model: one-hot bins of the standardised features.
+        enc: Encoder = BinsEncoder.fit(dataset.samples)
+    elif dataset.kind == "text":
+        # Text for a dense model: hashed token presence, L2-normalised.
+        enc = HashedDenseEncoder(buckets or DEFAULT_TEXT_DIM, split)
+    else:
+        enc = DenseL2Encoder.fit(dataset.samples, standardise=standardise)
+    # What is stored on chain is the spec: train with exactly what it rebuilds.
+    return parse_encoder_spec(enc.spec())
+
+
+def encode_dataset(encoder: Encoder, dataset: Dataset) -> tuple[list[list[int]], np.ndarray, int]:
+    """`(vectors, labels, skipped)`: samples the encoder rejects are left out and counted."""
+    vectors: list[list[int]] = []
+    labels: list[int] = []
+    skipped = 0
+    for sample, label in zip(dataset.samples, dataset.labels, strict=True):
+        try:
+            vectors.append(encoder.encode(sample))
+        except EncodingError:
+            skipped += 1
+            continue
+        labels.append(int(label))
+    return vectors, np.asarray(labels, dtype=np.int64), skipped
+
+
+def evaluate(model: Classifier, vectors: Sequence[Sequence[int]], labels: Sequence[int]) -> float:
+    """Exact mirror accuracy (0.0 for no samples)."""
+    if len(vectors) == 0:
+        return 0.0
+    hits = sum(int(model.predict(x) == int(y)) for x, y in zip(vectors, labels, strict=True))
+    return hits / len(vectors)
+
+
+def _design(vectors: Sequence[Sequence[int]], sparse: bool, n: int) -> Any:
+    """Float design matrix of what the contract sees (indicators, or values / 1e9)."""
+    if sparse:
+        from scipy.sparse import csr_matrix
+
+        rows = [r for r, x in enumerate(vectors) for _ in x]
+        cols = [c for x in vectors for c in x]
+        return csr_matrix(
+            (np.ones(len(cols)), (rows, cols)), shape=(len(vectors), n), dtype=np.float64
+        )
+    return np.asarray(vectors, dtype=np.float64) / TO_FLOAT
+
+
+# --------------------------------------------------------------------------- perceptrons
+
+_Fit = Callable[[list[list[int]], np.ndarray], Classifier]
+
+
+def _perceptron_from_floats(
+    cls: type[Classifier], classes: list[str], weights: np.ndarray, bias: float, lr: int
+) -> Classifier:
+    scale = max(float(np.max(np.abs(weights), initial=0.0)), abs(bias))
+    limit = 9.0e9  # keep |w| x 1e9 inside int64 with room for on-chain updates
+    if scale > limit:
+        weights, bias = weights * (limit / scale), bias * (limit / scale)
+    return cls(
+        classes,
+        len(weights),
+        to_fixed(float(bias)),
+        lr,
+        [to_fixed(float(w)) for w in weights],
+    )
+
+
+def _fit_logistic(c: float, cls: type[Classifier], classes: list[str], n: int, lr: int) -> _Fit:
+    def fit(vectors: list[list[int]], labels: np.ndarray) -> Classifier:
+        from sklearn.linear_model import LogisticRegression
+
+        x = _design(vectors, cls.sparse, n)
+        reg = LogisticRegression(C=c, max_iter=5000)
+        reg.fit(x, labels)
+        return _perceptron_from_floats(
+            cls, classes, np.asarray(reg.coef_[0]), float(reg.intercept_[0]), lr
+        )
+
+    return fit
+
+
+def _fit_averaged(
+    epochs: int, seed: int, cls: type[Classifier], classes: list[str], n: int, lr: int
+) -> _Fit:
+    def fit(vectors: list[list[int]], labels: np.ndarray) -> Classifier:
+        # Averaged perceptron with a bias, by the usual trick: avg = w - u / steps.
+        rows: list[tuple[np.ndarray, np.ndarray]] = []
+        for x in vectors:
+            if cls.sparse:
+                rows.append((np.asarray(x, dtype=np.int64), np.ones(len(x))))
+            else:
+                rows.append((np.arange(n), np.asarray(x, dtype=np.float64) / TO_FLOAT))
+        rng = np.random.default_rng(seed)
+        w = np.zeros(n)
+        u = np.zeros(n)
+        b = ub = 0.0
+        step = 1
+        for _ in range(epochs):
+            for i in rng.permutation(len(labels)):
+                idx, val = rows[i]
+                sign = 1.0 if labels[i] == 1 else -1.0
+                if sign * (float(w[idx] @ val) + b) <= 0:
+                    np.add.at(w, idx, sign * val)
+                    np.add.at(u, idx, step * sign * val)
+                    b += sign
+                    ub += step * sign
+                step += 1
+        return _perceptron_from_floats(cls, classes, w - u / step, b - ub / step, lr)
+
+    return fit
+
+
+def _fit_integer(
+    epochs: int, seed: int, cls: type[Classifier], classes: list[str], n: int, lr: int
+) -> _Fit:
+    def fit(vectors: list[list[int]], labels: np.ndarray) -> Classifier:
+        model = cls(classes, n, 0, lr)
+        rng = np.random.default_rng(seed)
+        for _ in range(epochs):
+            for i in rng.permutation(len(labels)):
+                model.update(vectors[i], int(labels[i]))
+        return model
+
+    return fit
+
+
+def _train_perceptron(
+    cls: type[Classifier],
+    classes: list[str],
+    n: int,
+    vectors: list[list[int]],
+    labels: np.ndarray,
+    *,
+    method: str,
+    learning_rate: float,
+    epochs: int,
+    seed: int,
+) -> tuple[Classifier, str, dict[str, float]]:
+    if len(classes) != 2:
+        raise TrainingError(f"perceptrons are binary; the data set has {len(classes)} classes")
+    lr = to_fixed(learning_rate)
+    if lr <= 0:
+        raise TrainingError(f"learning rate must be positive, got {learning_rate}")
+    candidates: dict[str, _Fit] = {}
+    if method in ("auto", "logistic"):
+        for c in _LOGISTIC_C:
+            candidates[f"logistic(C={c:g})"] = _fit_logistic(c, cls, classes, n, lr)
+    if method in ("auto", "averaged"):
+        candidates["averaged"] = _fit_averaged(epochs, seed, cls, classes, n, lr)
+    if method in ("auto", "integer"):
+        candidates["integer"] = _fit_integer(epochs, seed, cls, classes, n, lr)
+    if not candidates:
+        raise TrainingError(
+            f"unknown method {method!r}: expected one of {', '.join(PERCEPTRON_METHODS)}"
+        )
+    scores: dict[str, float] = {}
+    if len(candidates) > 1:
+        fit_idx, val_idx = _validation_split(labels, seed)
+        fit_x = [vectors[i] for i in fit_idx]
+        val_x = [vectors[i] for i in val_idx]
+        for name, fit in candidates.items():
+            scores[name] = evaluate(fit(fit_x, labels[fit_idx]), val_x, labels[val_idx])
+        best = max(scores, key=lambda k: scores[k])  # first best: dict order breaks ties
+    else:
+        best = next(iter(candidates))
+    return candidates[best](vectors, labels), best, scores
+
+
+def _validation_split(labels: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed + 1)
+    fit: list[int] = []
+    val: list[int] = []
+    for c in np.unique(labels):
+        members = np.flatnonzero(labels == c)[rng.permutation(int(np.sum(labels == c)))]
+        k = min(max(round(len(members) * _VALIDATION_FRACTION), 1), max(len(members) - 1, 1))
+        fit.extend(members[:k].tolist())
+        val.extend(members[k:].tolist())
+    if not val:
+        val = fit
+    return np.asarray(sorted(fit)), np.asarray(sorted(val))
+
+
+# --------------------------------------------------------------------------- counts and means
+
+
+def _train_naive_bayes(
+    cls: type[Classifier],
+    classes: list[str],
+    n: int,
+    vectors: list[list[int]],
+    labels: np.ndarray,
+    smoothing: float,
+) -> Classifier:
+    class_counts = [0] * len(classes)
+    feature_counts: list[dict[int, int]] = [{} for _ in classes]
+    for x, y in zip(vectors, labels, strict=True):
+        class_counts[int(y)] += 1
+        counts = feature_counts[int(y)]
+        for i in x:
+            counts[i] = counts.get(i, 0) + 1
+    alpha = to_fixed(smoothing)
+    if alpha <= 0:
+        raise TrainingError(f"smoothing must be positive, got {smoothing}")
+    return cls(classes, n, alpha, class_counts, feature_counts)
+
+
+def _train_centroids(
+    cls: type[Classifier],
+    classes: list[str],
+    n: int,
+    vectors: list[list[int]],
+    labels: np.ndarray,
+) -> Classifier:
+    counts = [int(np.sum(labels == c)) for c in range(len(classes))]
+    if cls.sparse:
+        # The contract keeps per-class sums of the binary inputs (x 1e9): exact counts.
+        sums: list[dict[int, int]] = [{} for _ in classes]
+        for x, y in zip(vectors, labels, strict=True):
+            row = sums[int(y)]
+            for i in x:
+                row[i] = row.get(i, 0) + TO_FLOAT
+        return cls(classes, n, counts, sums)
+    sums = [[0] * n for _ in classes]
+    for x, y in zip(vectors, labels, strict=True):
+        row = sums[int(y)]
+        for i, v in enumerate(x):
+            row[i] += v
+    centroids = [
+        [_round_div(s, count) if count else 0 for s in row]
+        for row, count in zip(sums, counts, strict=True)
+    ]
+    return cls(classes, n, counts, centroids)
+
+
+def _round_div(a: int, b: int) -> int:
+    """`a / b` rounded to the nearest integer (halves away from zero)."""
+    q, r = divmod(abs(a), b)
+    q += 1 if 2 * r >= b else 0
+    return q if a >= 0 else -q
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def train_model(
+    kind: str,
+    dataset: Dataset,
+    *,
+    train_fraction: float = 0.8,
+    seed: int = 0,
+    encoder: Encoder | str | None = None,
+    buckets: int | None = None,
+    split: str = DEFAULT_SPLIT,
+    standardise: bool = True,
+    method: str = "auto",
+    epochs: int = 5,
+    learning_rate: float = DEFAULT_LEARNING_RATE,
+    smoothing: float = DEFAULT_SMOOTHING,
+) -> TrainingResult:
+    """Train a `kind` model on part of `dataset` and score its exact mirror on the rest.
+
+    The split is stratified and deterministic for a `seed`. `encoder` (an encoder or its spec)
+    defaults to `default_encoder(kind, train part, buckets=..., split=..., standardise=...)`,
+    fitted on the training part only. `method` picks the perceptron fit (`auto` validates the
+    candidates); `epochs`, `learning_rate` (the on-chain one) and `smoothing` (naive Bayes) are
+    the usual knobs.
+    """
+    cls = _mirror(kind)
+    if dataset.num_classes < 2:
+        raise TrainingError(f"{dataset.name}: need at least two classes")
+    try:
+        train, test = train_test_split(dataset, train_fraction, seed)
+    except ValueError as exc:
+        raise TrainingError(str(exc)) from None
+    if isinstance(encoder, str):
+        try:
+            encoder = parse_encoder_spec(encoder)
+        except EncodingError as exc:
+            raise TrainingError(f"encoder: {exc}") from None
+    if encoder is None:
+        encoder = default_encoder(
+            kind, train, buckets=buckets, split=split, standardise=standardise
+        )
+    if encoder.num_features is None or encoder.sparse is None:
+        raise TrainingError(f"encoder {encoder.spec()!r} does not say how many features it makes")
+    n = encoder.num_features
+    classes = list(dataset.class_names)
+    train_x, train_y, skipped_train = encode_dataset(encoder, train)
+    test_x, test_y, skipped_test = encode_dataset(encoder, test)
+    if len(train_x) < 2 or len(set(train_y.tolist())) < 2:
+        raise TrainingError(f"{dataset.name}: too few encodable training samples of each class")
+    details: dict[str, Any] = {}
+    if kind in ("sparse perceptron", "dense perceptron"):
+        model, method_used, scores = _train_perceptron(
+            cls,
+            classes,
+            n,
+            train_x,
+            train_y,
+            method=method,
+            learning_rate=learning_rate,
+            epochs=epochs,
+            seed=seed,
+        )
+        details["validation"] = scores
+    elif kind == "naive bayes":
+        model = _train_naive_bayes(cls, classes, n, train_x, train_y, smoothing)
+        method_used = "counts"
+    else:
+        model = _train_centroids(cls, classes, n, train_x, train_y)
+        method_used = "means"
+    try:
+        check_compatible(encoder, model)
+    except EncodingError as exc:  # pragma: no cover - the encoder made the model
+        raise TrainingError(str(exc)) from None
+    return TrainingResult(
+        model=model,
+        encoder=encoder,
+        accuracy=evaluate(model, test_x, test_y),
+        train_accuracy=evaluate(model, train_x, train_y),
+        train_size=len(train_x),
+        test_size=len(test_x),
+        method=method_used,
+        skipped=skipped_train + skipped_test,
+        details=details,
+    )
