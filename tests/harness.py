@@ -72,7 +72,9 @@ def start_upstream(anvil: Path, log_dir: Path) -> tuple[subprocess.Popen, str]:
     log = (log_dir / "upstream-anvil.log").open("w")
     process = subprocess.Popen(
         [str(anvil), "--port", str(port), "--chain-id", "1", "--hardfork", "prague",
-         "--mnemonic", UPSTREAM_MNEMONIC, "--accounts", "10"],
+         "--mnemonic", UPSTREAM_MNEMONIC, "--accounts", "10",
+         # Like a live chain, it mines on a clock, so Ape's mainnet confirmations arrive.
+         "--block-time", "1"],
         stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
     deadline = time.monotonic() + 30
