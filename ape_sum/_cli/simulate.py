@@ -1,0 +1,213 @@
+"""`ape sum simulate`: see how a model and an incentive mechanism behave before deploying them."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import click
+
+_DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|d|w)?\s*$", re.IGNORECASE)
+_UNITS_S = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "d": 86_400, "w": 604_800}
+
+
+class Duration(click.ParamType):
+    """`90`, `90s`, `10min`, `24h`, `9d`, `1w` -> whole seconds."""
+
+    name = "duration"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, int):
+            return value
+        match = _DURATION_RE.match(str(value))
+        if not match:
+            self.fail(f"{value!r} is not a duration like 90s, 10min, 24h or 9d", param, ctx)
+        unit = (match.group(2) or "s").lower()
+        return round(float(match.group(1)) * _UNITS_S[unit])
+
+
+@click.command(short_help="Simulate agents contributing to a model under an incentive mechanism")
+@click.option(
+    "--dataset",
+    "-d",
+    default="rotten-tomatoes",
+    show_default=True,
+    help="rotten-tomatoes, rotten-tomatoes-full, breast-cancer, or a CSV file.",
+)
+@click.option(
+    "--model",
+    "-m",
+    "model_kind",
+    default=None,
+    help="Model type (default: sparse perceptron for text, dense perceptron for numbers).",
+)
+@click.option(
+    "--incentive", type=click.Choice(["deposit", "points"]), default="deposit", show_default=True
+)
+@click.option(
+    "--cost-weight",
+    type=float,
+    default=None,
+    help="Units (1 unit = 1e12 wei); cost = weight x 3600 / isqrt(s since last).",
+)
+@click.option("--refund-wait", type=Duration(), default="1d", show_default=True)
+@click.option(
+    "--owner-wait",
+    type=Duration(),
+    default=None,
+    help="Owner take after this (default: the take-all wait).",
+)
+@click.option(
+    "--take-wait",
+    type=Duration(),
+    default="9d",
+    show_default=True,
+    help="Anyone may take what is left after this.",
+)
+@click.option(
+    "--initial-fraction",
+    type=float,
+    default=0.08,
+    show_default=True,
+    help="Part of the training data the deployed model starts with.",
+)
+@click.option(
+    "--test-fraction",
+    type=float,
+    default=0.2,
+    show_default=True,
+    help="Held-out part of the data set, for accuracy.",
+)
+@click.option(
+    "--agent",
+    "agent_specs",
+    multiple=True,
+    metavar="SPEC",
+    help="NAME[,good=BOOL][,balance=N][,deposit=MEAN[:SPREAD]]"
+    "[,interval=SECONDS[:SPREAD]][,mistakes=P][,useful=BOOL]; repeat for "
+    "several (default: 'good' and 'bad').",
+)
+@click.option("--max-contributions", type=int, default=None, help="Stop the data stream here.")
+@click.option("--text-features", type=int, default=None, help="Hash buckets for text.")
+@click.option(
+    "--eval-every",
+    type=Duration(),
+    default="6h",
+    show_default=True,
+    help="Simulated time between accuracy evaluations.",
+)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option(
+    "--out-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("simulation-runs"),
+    show_default=True,
+    help="Where the time series (JSON) and the plot (PNG) go.",
+)
+@click.option("--no-plot", is_flag=True, help="Skip the PNG plot.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
+@click.option(
+    "--on-chain",
+    is_flag=True,
+    help="Replay the run through the real contracts and check they agree exactly.",
+)
+@click.option(
+    "--network", default="ethereum:local:foundry", show_default=True, help="Network for --on-chain."
+)
+@click.option(
+    "--on-chain-contributions",
+    type=int,
+    default=40,
+    show_default=True,
+    help="Contributions replayed with --on-chain (a shorter run).",
+)
+def simulate(dataset, model_kind, incentive, cost_weight, refund_wait, owner_wait, take_wait,
+             initial_fraction, test_fraction, agent_specs, max_contributions, text_features,
+             eval_every, seed, out_dir, no_plot, as_json, on_chain, network,
+             on_chain_contributions):  # fmt: skip
+    """Simulate good and bad agents contributing to a model under an incentive mechanism, with
+    the same integer rules as the contracts, and report accuracy and balances over time."""
+    from ape_sum.simulation import SimulationError
+    from ape_sum.simulation.config import DEFAULT_COST_WEIGHT, Scenario, parse_agent
+    from ape_sum.simulation.report import summary_table, write_plot, write_series
+
+    try:
+        agents = tuple(parse_agent(s) for s in agent_specs)
+        changes = {} if not agents else {"agents": agents}
+        if on_chain:
+            max_contributions = min(max_contributions or on_chain_contributions,
+                                    on_chain_contributions)  # fmt: skip
+        scenario = Scenario(
+            dataset=dataset, model=model_kind, incentive=incentive,
+            cost_weight=DEFAULT_COST_WEIGHT if cost_weight is None else cost_weight,
+            refund_wait_s=refund_wait,
+            owner_claim_wait_s=take_wait if owner_wait is None else owner_wait,
+            any_address_claim_wait_s=take_wait, initial_fraction=initial_fraction,
+            test_fraction=test_fraction, seed=seed, eval_interval_s=eval_every,
+            max_contributions=max_contributions, text_features=text_features, **changes,
+        )  # fmt: skip
+        scenario.validate()
+        if on_chain:
+            summary, result = _on_chain(scenario, network, as_json)
+        else:
+            result = _run_with_progress(scenario, as_json)
+            summary = result.summary()
+    except (SimulationError, OSError) as err:
+        raise click.ClickException(str(err)) from None
+    stem = f"{summary['dataset']}-{summary['model'].replace(' ', '-')}-seed{seed}"
+    try:
+        summary["series_file"] = str(write_series(result, out_dir / f"{stem}.json"))
+        if not no_plot:
+            summary["plot_file"] = str(write_plot(result, out_dir / f"{stem}.png"))
+    except OSError as err:
+        raise click.ClickException(f"cannot write the outputs to {out_dir}: {err}") from None
+    if as_json:
+        click.echo(json.dumps(summary))
+        return
+    click.echo(summary_table(summary))
+    click.echo(f"time series: {summary['series_file']}")
+    if "plot_file" in summary:
+        click.echo(f"plot: {summary['plot_file']}")
+    if "on_chain" in summary:
+        chain = summary["on_chain"]
+        click.echo(
+            f"on chain ({chain['network']}): {chain['transactions']} transactions, "
+            f"{chain['tx_per_second']:.1f} tx/s; model, balances and claims match the mirror"
+        )
+
+
+def _run_with_progress(scenario, quiet: bool, **kwargs):
+    from ape_sum.simulation import run_scenario
+
+    if quiet or not sys.stderr.isatty():
+        return run_scenario(scenario, **kwargs)
+    with click.progressbar(length=1, label="contributions", file=sys.stderr) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(done - bar.pos)
+
+        return run_scenario(scenario, progress=progress, **kwargs)
+
+
+def _on_chain(scenario, network: str, quiet: bool):
+    from ape import networks
+
+    from ape_sum.simulation import SimulationError
+    from ape_sum.simulation.replay import ReplayMismatch, replay_on_chain
+
+    try:
+        with networks.parse_network_choice(network):
+            report, result = replay_on_chain(scenario)
+    except ReplayMismatch as err:
+        raise click.ClickException(f"the chain disagrees with the mirror: {err}") from None
+    except SimulationError:
+        raise
+    except Exception as err:  # connection problems, reverts: one line, not a traceback
+        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise click.ClickException(f"on-chain replay failed: {first}") from None
+    summary = result.summary()
+    summary["on_chain"] = {**report, "network": network}
+    return summary, result
