@@ -1,0 +1,34 @@
+"""Integer-exact Python mirrors of the classifier contracts.
+
+`MODEL_TYPES` maps each model's file-format name (`kind`) to its mirror class.
+"""
+
+from __future__ import annotations
+
+from ape_sum.models.base import TO_FLOAT, Classifier, ModelInputError
+from ape_sum.models.naive_bayes import NaiveBayes
+from ape_sum.models.nearest_centroid import NearestCentroid, SparseNearestCentroid
+from ape_sum.models.perceptron import DensePerceptron, SparsePerceptron
+
+MODEL_TYPES: dict[str, type[Classifier]] = {
+    cls.kind: cls
+    for cls in (
+        SparsePerceptron,
+        DensePerceptron,
+        NaiveBayes,
+        NearestCentroid,
+        SparseNearestCentroid,
+    )
+}
+
+__all__ = [
+    "MODEL_TYPES",
+    "TO_FLOAT",
+    "Classifier",
+    "DensePerceptron",
+    "ModelInputError",
+    "NaiveBayes",
+    "NearestCentroid",
+    "SparseNearestCentroid",
+    "SparsePerceptron",
+]

@@ -1,0 +1,202 @@
+"""Mirrors of `NearestCentroid` (dense) and `SparseNearestCentroid`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
+
+from ape_sum.models.base import TO_FLOAT, Classifier, ModelInputError, chunks, trunc_div
+
+MAX_I32 = 2**31 - 1
+MAX_U64 = 2**64 - 1
+MAX_SUM = 2**63 - 1
+MAX_DATA_COUNT = 2**32 - 1
+MAX_FEATURES = 2**32
+SCALE_SQ = TO_FLOAT * TO_FLOAT
+
+
+def _check_counts(counts: Sequence[int] | None, num_classes: int, limit: int) -> list[int]:
+    out = [0] * num_classes if counts is None else [int(x) for x in counts]
+    if len(out) != num_classes:
+        raise ModelInputError("LengthMismatch", f"{len(out)} data counts for {num_classes} classes")
+    for n in out:
+        if not 0 <= n <= limit:
+            raise ModelInputError("InvalidParameter", f"dataCount {n}")
+    return out
+
+
+class NearestCentroid(Classifier):
+    """Dense: argmin `||c||^2 - 2 x.c`; update `c_i = trunc((c_i * n + x_i) / (n + 1))`."""
+
+    kind: ClassVar[str] = "nearest centroid classifier"
+    contract_name: ClassVar[str] = "NearestCentroid"
+    sparse: ClassVar[bool] = False
+    default_chunk_size: ClassVar[int] = 1000
+
+    def __init__(
+        self,
+        classifications: Sequence[str],
+        num_features: int,
+        data_counts: Sequence[int] | None = None,
+        centroids: Sequence[Sequence[int]] | None = None,
+    ) -> None:
+        super().__init__(classifications, num_features)
+        self.data_counts = _check_counts(data_counts, self.num_classes, MAX_U64)
+        if centroids is None:
+            self.centroids = [[0] * self.num_features for _ in range(self.num_classes)]
+        else:
+            if len(centroids) != self.num_classes:
+                raise ModelInputError("LengthMismatch", f"{len(centroids)} centroids")
+            self.centroids = []
+            for cen in centroids:
+                if len(cen) != self.num_features:
+                    raise ModelInputError("InitOutOfRange", f"centroid of {len(cen)} values")
+                for i, v in enumerate(cen):
+                    if not -MAX_I32 <= v <= MAX_I32:
+                        raise ModelInputError("ValueOutOfRange", f"value {i} = {v}")
+                self.centroids.append([int(v) for v in cen])
+        self.norms = [sum(v * v for v in cen) for cen in self.centroids]
+
+    def validate(self, data: Sequence[int]) -> None:
+        self._check_dense(data)
+
+    def predict(self, data: Sequence[int]) -> int:
+        self.validate(data)
+        best, best_score = 0, None
+        for c, cen in enumerate(self.centroids):
+            score = self.norms[c] - 2 * sum(a * b for a, b in zip(cen, data, strict=True))
+            if best_score is None or score < best_score:
+                best, best_score = c, score
+        return best
+
+    def update(self, data: Sequence[int], classification: int) -> None:
+        self._check_class(classification)
+        self.validate(data)
+        c = classification
+        n = self.data_counts[c]
+        if n == MAX_U64:
+            raise ModelInputError("ClassCountOverflow", f"class {c}")
+        n1 = n + 1
+        new = [trunc_div(v * n + x, n1) for v, x in zip(self.centroids[c], data, strict=True)]
+        self.centroids[c] = new
+        self.norms[c] = sum(v * v for v in new)
+        self.data_counts[c] = n1
+
+    def constructor_args(self) -> list[Any]:
+        return [list(self.classifications), self.num_features, list(self.data_counts)]
+
+    def init_calls(self, chunk_size: int | None = None) -> list[tuple[str, list[Any]]]:
+        size = chunk_size or self.default_chunk_size
+        return [
+            ("initializeCentroid", [c, start, cen[start:stop]])
+            for c, cen in enumerate(self.centroids)
+            for start, stop in chunks(self.num_features, size)
+        ]
+
+
+class SparseNearestCentroid(Classifier):
+    """Sparse: per class `n_c`, sums `S[f][c]` (x 1e9) and `Q_c = sum S^2`; exact comparisons."""
+
+    kind: ClassVar[str] = "sparse nearest centroid classifier"
+    contract_name: ClassVar[str] = "SparseNearestCentroid"
+    sparse: ClassVar[bool] = True
+    default_chunk_size: ClassVar[int] = 500
+
+    def __init__(
+        self,
+        classifications: Sequence[str],
+        num_features: int,
+        data_counts: Sequence[int] | None = None,
+        sums: Sequence[Mapping[int, int]] | None = None,
+    ) -> None:
+        """`sums[c]` maps feature index -> fixed-point sum for class `c` (missing: 0)."""
+        super().__init__(classifications, num_features)
+        if num_features > MAX_FEATURES:
+            raise ModelInputError("InvalidParameter", f"numFeatures {num_features}")
+        self.data_counts = _check_counts(data_counts, self.num_classes, MAX_DATA_COUNT)
+        # sums[f][c]
+        self.sums = [[0] * self.num_classes for _ in range(self.num_features)]
+        if sums is not None:
+            if len(sums) != self.num_classes:
+                raise ModelInputError("LengthMismatch", f"{len(sums)} sum maps")
+            for c, sc in enumerate(sums):
+                for f, v in sc.items():
+                    if not 0 <= f < self.num_features:
+                        raise ModelInputError("InitOutOfRange", f"feature {f}")
+                    if not 0 <= v <= MAX_SUM:
+                        raise ModelInputError("ValueOutOfRange", f"sum {v}")
+                    self.sums[f][c] = int(v)
+        self.q = [sum(row[c] ** 2 for row in self.sums) for c in range(self.num_classes)]
+
+    @classmethod
+    def from_centroids(
+        cls,
+        classifications: Sequence[str],
+        num_features: int,
+        data_counts: Sequence[int],
+        centroids: Sequence[Mapping[int, float]],
+    ) -> SparseNearestCentroid:
+        """From real-valued centroids (`{index: value}` per class): `S = round(value * n * 1e9)`."""
+        sums = [
+            {int(f): round(float(v) * n * TO_FLOAT) for f, v in cen.items()}
+            for cen, n in zip(centroids, data_counts, strict=True)
+        ]
+        return cls(classifications, num_features, data_counts, sums)
+
+    def validate(self, data: Sequence[int]) -> None:
+        n = self.num_features
+        prev = -1
+        for j, i in enumerate(data):
+            if not 0 <= i < n:
+                raise ModelInputError("IndexOutOfRange", f"index {i} not in [0, {n})")
+            if i <= prev:
+                raise ModelInputError(
+                    "NotSortedUnique", f"index {i} at position {j} does not follow {prev}"
+                )
+            prev = i
+
+    def predict(self, data: Sequence[int]) -> int:
+        self.validate(data)
+        k = len(data)
+        best, best_e, best_n = 0, 0, 0
+        sums = self.sums
+        for c in range(self.num_classes):
+            n = self.data_counts[c]
+            if n == 0:
+                continue
+            a = sum(sums[f][c] for f in data)
+            e = k * n * n * SCALE_SQ + self.q[c] - 2 * a * n * TO_FLOAT
+            if best_n == 0 or e * best_n * best_n < best_e * n * n:
+                best, best_e, best_n = c, e, n
+        return best
+
+    def update(self, data: Sequence[int], classification: int) -> None:
+        self._check_class(classification)
+        self.validate(data)
+        c = classification
+        if self.data_counts[c] >= MAX_DATA_COUNT:
+            raise ModelInputError("ClassCountOverflow", f"class {c}")
+        for f in data:
+            if self.sums[f][c] + TO_FLOAT > MAX_SUM:
+                raise ModelInputError("ParameterOverflow", f"sum of feature {f}")
+        q = self.q[c]
+        for f in data:
+            s = self.sums[f][c]
+            q += 2 * s * TO_FLOAT + SCALE_SQ
+            self.sums[f][c] = s + TO_FLOAT
+        self.q[c] = q
+        self.data_counts[c] += 1
+
+    def constructor_args(self) -> list[Any]:
+        return [list(self.classifications), self.num_features, list(self.data_counts)]
+
+    def flat_sums(self) -> list[int]:
+        """Sums in the contract's flat layout: index = feature * numClasses + class."""
+        return [v for row in self.sums for v in row]
+
+    def init_calls(self, chunk_size: int | None = None) -> list[tuple[str, list[Any]]]:
+        flat = self.flat_sums()
+        size = chunk_size or self.default_chunk_size
+        return [
+            ("initializeSums", [start, flat[start:stop]]) for start, stop in chunks(len(flat), size)
+        ]

@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.30;
+
+import {IClassifier} from "../interfaces/IClassifier.sol";
+
+/// @title ClassifierBase
+/// @notice What every classifier shares: class names, the owner (deployer) who initialises the model
+/// in chunks, `finalize` that binds the trainer and closes initialisation, and input checks.
+abstract contract ClassifierBase is IClassifier {
+    /// @dev Fixed-point scale: real value x 1e9.
+    int256 internal constant TO_FLOAT = 1e9;
+    /// @dev Squared norm of an L2-normalised fixed-point vector: (1e9)^2.
+    uint256 internal constant UNIT_NORM_SQ = 1e18;
+    /// @dev Largest allowed |sum(x_i^2) - 1e18| is this minus one.
+    uint256 internal constant NORM_TOLERANCE = 1e11;
+    /// @dev Largest int64 weight; int64.min is excluded (packed encoding).
+    int256 internal constant MAX_I64 = type(int64).max;
+
+    /// @notice Caller is not the owner (the deployer).
+    error NotOwner(address caller);
+    /// @notice Initialisation is over (`finalize` was called).
+    error AlreadyFinalized();
+    /// @notice Only the finalized trainer may update the model.
+    error NotTrainer(address caller);
+    /// @notice `finalize` needs a non-zero trainer address.
+    error ZeroTrainer();
+    /// @notice The label is not a class of this model.
+    error UnknownClass(uint64 classification, uint256 numClasses);
+    /// @notice `classifications(index)` with an index past the last class.
+    error ClassIndexOutOfRange(uint256 index, uint256 numClasses);
+    /// @notice Wrong number of classes at deployment (perceptrons need exactly 2).
+    error WrongNumberOfClasses(uint256 got, uint256 expected);
+    /// @notice Two constructor arrays that must have the same length do not.
+    error LengthMismatch(uint256 got, uint256 expected);
+    /// @notice A constructor parameter is out of its range.
+    error InvalidParameter(string name, int256 value);
+    /// @notice A sparse input index is negative or not below the number of features.
+    error IndexOutOfRange(int64 index, uint256 numFeatures);
+    /// @notice Sparse nearest centroid: indices must be strictly increasing.
+    error NotSortedUnique(uint256 position, int64 previous, int64 index);
+    /// @notice A dense input has the wrong number of values.
+    error WrongDimension(uint256 got, uint256 expected);
+    /// @notice A dense input is not L2-normalised: |sumOfSquares - 1e18| must be below 1e11.
+    error NotNormalized(uint256 sumOfSquares);
+    /// @notice An initialiser chunk reaches past the end of the parameter array.
+    error InitOutOfRange(uint256 startIndex, uint256 count, uint256 size);
+    /// @notice An initial parameter value is outside the range its packed lane can hold.
+    error ValueOutOfRange(uint256 index, int256 value);
+    /// @notice A parameter would leave its packed range after an update.
+    error ParameterOverflow(uint256 index, int256 value);
+
+    /// @notice A class's data count (or feature total) would leave its packed range.
+    error ClassCountOverflow(uint64 classification);
+
+    /// @notice Emitted when training changed the model.
+    event Updated(uint64 classification);
+
+    /// @notice The deployer, who may initialise the model until it is finalized.
+    address public immutable owner;
+    /// @notice Number of classes.
+    uint256 internal immutable NUM_CLASSES;
+    /// @notice Number of features (dense: dimension; sparse: exclusive bound of the indices).
+    uint256 public immutable numFeatures;
+
+    /// @inheritdoc IClassifier
+    address public trainer;
+    string[] private _classNames;
+
+    constructor(string[] memory classNames, uint256 numFeatures_) {
+        if (classNames.length == 0) revert WrongNumberOfClasses(0, 1);
+        owner = msg.sender;
+        NUM_CLASSES = classNames.length;
+        numFeatures = numFeatures_;
+        for (uint256 i; i < classNames.length; ++i) {
+            _classNames.push(classNames[i]);
+        }
+    }
+
+    /// @dev Owner only, and only before `finalize`.
+    modifier onlyInitializer() {
+        if (msg.sender != owner) revert NotOwner(msg.sender);
+        if (trainer != address(0)) revert AlreadyFinalized();
+        _;
+    }
+
+    /// @inheritdoc IClassifier
+    function classifications(uint256 index) external view returns (string memory) {
+        if (index >= NUM_CLASSES) revert ClassIndexOutOfRange(index, NUM_CLASSES);
+        return _classNames[index];
+    }
+
+    /// @inheritdoc IClassifier
+    function getNumClassifications() external view returns (uint256) {
+        return NUM_CLASSES;
+    }
+
+    /// @notice Whether initialisation is over.
+    function finalized() external view returns (bool) {
+        return trainer != address(0);
+    }
+
+    /// @inheritdoc IClassifier
+    function finalize(address trainer_) external onlyInitializer {
+        if (trainer_ == address(0)) revert ZeroTrainer();
+        trainer = trainer_;
+        emit Finalized(trainer_);
+    }
+
+    /// @dev Reverts unless the caller is the trainer and `classification` is a class.
+    function _checkUpdate(uint64 classification) internal view {
+        if (msg.sender != trainer) revert NotTrainer(msg.sender);
+        if (classification >= NUM_CLASSES) revert UnknownClass(classification, NUM_CLASSES);
+    }
+
+    /// @dev Reverts unless `startIndex + count <= size`.
+    function _checkChunk(uint256 startIndex, uint256 count, uint256 size) internal pure {
+        if (startIndex > size || count > size - startIndex) {
+            revert InitOutOfRange(startIndex, count, size);
+        }
+    }
+
+    /// @dev Dense input checks: dimension, well-formed int64 words and L2 normalisation.
+    function _checkDense(int64[] calldata data) internal view {
+        uint256 n = numFeatures;
+        if (data.length != n) revert WrongDimension(data.length, n);
+        uint256 s;
+        bool bad;
+        assembly {
+            let p := data.offset
+            let end := add(p, shl(5, n))
+            for {} lt(p, end) { p := add(p, 0x20) } {
+                let v := calldataload(p)
+                bad := or(bad, iszero(eq(signextend(7, v), v)))
+                s := add(s, mul(v, v))
+            }
+        }
+        if (bad) revert(); // not ABI-encodable from an int64[]; same as Solidity's own decoder
+        uint256 diff = s > UNIT_NORM_SQ ? s - UNIT_NORM_SQ : UNIT_NORM_SQ - s;
+        if (diff >= NORM_TOLERANCE) revert NotNormalized(s);
+    }
+
+    /// @dev Sparse input check of one index; returns it as an unsigned integer.
+    function _sparseIndex(int64 index, uint256 n) internal pure returns (uint256) {
+        if (index < 0 || uint256(int256(index)) >= n) revert IndexOutOfRange(index, n);
+        return uint256(int256(index));
+    }
+}

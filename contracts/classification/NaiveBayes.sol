@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.30;
+
+import {ClassifierBase} from "./ClassifierBase.sol";
+import {IClassifier} from "../interfaces/IClassifier.sol";
+import {PackedSlots as P} from "../libraries/PackedSlots.sol";
+
+/// @title NaiveBayes
+/// @notice Multinomial naive Bayes over sparse inputs (`data` = indices of the features present;
+/// any order, duplicates allowed: every occurrence is one more factor and, in `update`, one more
+/// count). Score of class `c` with `n_c > 0`:
+/// `n_c * prod_{f in data} (count[f][c] * 1e9 + alpha) / (total_c * 1e9 + alpha * numFeatures)`
+/// computed as an exact integer float `(mantissa, exponent)`: the mantissa starts at `n_c` and is
+/// kept in `[2^128, 2^192)` by shifting 64 bits at a time; each factor is applied as
+/// `m = m * num / den` (truncating). Classes compare by `(exponent, mantissa)`; a class with
+/// `n_c == 0` scores zero; ties go to the lowest class.
+/// @dev Counts: uint32 x8 per slot (+1 offset) at flat index `feature * numClasses + class`, so one
+/// feature's counts share a slot. Per class one metadata word at `META_SLOT + class`:
+/// bits 0..63 `n_c`, bits 64..127 `total_c` (sum of the class's feature counts), bit 255 marker.
+contract NaiveBayes is ClassifierBase {
+    uint256 private constant LANES = 8;
+    uint256 private constant MAX_COUNT = type(uint32).max - 1;
+    uint256 private constant MAX_CLASS_COUNT = type(uint64).max;
+    uint256 private constant MAX_SMOOTHING = 1e18;
+    uint256 private constant MAX_FEATURES = 1 << 32;
+    uint256 private constant SHIFT = 64;
+    uint256 private constant SCALE = 1e9;
+    // Literal constants for inline assembly (PackedSlots.PARAMS_SLOT / ONES32, 2^128, 2^192).
+    uint256 private constant PARAMS = 0xa116eccbdf58ce95d147d0972cecb4098c3ae2c8e920a6f7880449042e90728e;
+    uint256 private constant ONES32 = 0x0000000100000001000000010000000100000001000000010000000100000001;
+    uint256 private constant LOW = 0x100000000000000000000000000000000;
+    uint256 private constant HIGH = 0x1000000000000000000000000000000000000000000000000;
+
+    /// @notice Smoothing factor alpha (x 1e9).
+    uint256 public immutable smoothingFactor;
+    /// @dev alpha * numFeatures, the smoothing part of every denominator.
+    uint256 private immutable ALPHA_F;
+
+    /// @notice Emitted for each initialisation chunk of feature counts.
+    event CountsInitialized(uint256 startIndex, uint256 count);
+
+    /// @param classNames class names
+    /// @param classCounts number of samples seen per class (`n_c`)
+    /// @param numFeatures_ exclusive upper bound of the input indices (at most 2^32)
+    /// @param smoothingFactor_ alpha, x 1e9, in [1, 1e18]
+    constructor(
+        string[] memory classNames,
+        uint64[] memory classCounts,
+        uint256 numFeatures_,
+        uint256 smoothingFactor_
+    ) ClassifierBase(classNames, numFeatures_) {
+        if (classCounts.length != classNames.length) {
+            revert LengthMismatch(classCounts.length, classNames.length);
+        }
+        if (smoothingFactor_ == 0 || smoothingFactor_ > MAX_SMOOTHING) {
+            revert InvalidParameter("smoothingFactor", int256(smoothingFactor_));
+        }
+        if (numFeatures_ > MAX_FEATURES) revert InvalidParameter("numFeatures", int256(numFeatures_));
+        smoothingFactor = smoothingFactor_;
+        ALPHA_F = smoothingFactor_ * numFeatures_;
+        for (uint256 c; c < classCounts.length; ++c) {
+            _storeMeta(c, classCounts[c], 0);
+        }
+    }
+
+    /// @notice Set the counts at flat indices `startIndex ..` (index = feature * numClasses +
+    /// class); each class total follows. Owner only, before `finalize`.
+    /// @dev Deployment should write every count (zeros included); 1,000 counts cost about 3.5M gas.
+    function initializeCounts(uint256 startIndex, uint32[] calldata counts) external onlyInitializer {
+        uint256 numClasses = NUM_CLASSES;
+        _checkChunk(startIndex, counts.length, numFeatures * numClasses);
+        for (uint256 j; j < counts.length; ++j) {
+            uint256 i = startIndex + j;
+            uint256 v = counts[j];
+            if (v > MAX_COUNT) revert ValueOutOfRange(i, int256(v));
+            uint256 slot = P.PARAMS_SLOT + i / LANES;
+            uint256 plain = P.load32u(slot);
+            uint256 old = P.getU32(plain, i % LANES);
+            P.store32u(slot, P.set32(plain, i % LANES, v));
+            uint256 c = i % numClasses;
+            (uint256 n, uint256 total) = _meta(c);
+            total = total + v - old;
+            if (total > MAX_CLASS_COUNT) revert ClassCountOverflow(uint64(c));
+            _storeMeta(c, n, total);
+        }
+        emit CountsInitialized(startIndex, counts.length);
+    }
+
+    /// @notice Count of `feature` in class `classification`.
+    function featureCount(uint256 feature, uint256 classification) external view returns (uint256) {
+        uint256 i = feature * NUM_CLASSES + classification;
+        _checkChunk(i, 1, numFeatures * NUM_CLASSES);
+        return P.getU32(P.load32u(P.PARAMS_SLOT + i / LANES), i % LANES);
+    }
+
+    /// @notice `(n_c, total_c)`: samples seen and sum of feature counts of class `classification`.
+    function classCounts(uint256 classification) external view returns (uint256 n, uint256 total) {
+        if (classification >= NUM_CLASSES) revert ClassIndexOutOfRange(classification, NUM_CLASSES);
+        return _meta(classification);
+    }
+
+    /// @inheritdoc IClassifier
+    function predict(int64[] calldata data) external view returns (uint64 best) {
+        _checkIndices(data);
+        uint256 numClasses = NUM_CLASSES;
+        int256 bestE = type(int256).min;
+        uint256 bestM;
+        for (uint256 c; c < numClasses; ) {
+            (uint256 m, int256 e) = _score(data, c, numClasses);
+            if (m != 0 && (e > bestE || (e == bestE && m > bestM))) {
+                best = uint64(c);
+                bestE = e;
+                bestM = m;
+            }
+            unchecked {
+                ++c;
+            }
+        }
+    }
+
+    /// @inheritdoc IClassifier
+    function update(int64[] calldata data, uint64 classification) external {
+        _checkUpdate(classification);
+        _checkIndices(data);
+        uint256 numClasses = NUM_CLASSES;
+        (uint256 n, uint256 total) = _meta(classification);
+        uint256 len = data.length;
+        if (n + 1 > MAX_CLASS_COUNT || total + len > MAX_CLASS_COUNT) {
+            revert ClassCountOverflow(classification);
+        }
+        _storeMeta(classification, n + 1, total + len);
+        for (uint256 j; j < len; ) {
+            uint256 i = uint256(int256(data[j])) * numClasses + classification;
+            uint256 slot = P.PARAMS_SLOT + i / LANES;
+            uint256 plain = P.load32u(slot);
+            uint256 v = P.getU32(plain, i % LANES) + 1;
+            if (v > MAX_COUNT) revert ParameterOverflow(i, int256(v));
+            P.store32u(slot, P.set32(plain, i % LANES, v));
+            unchecked {
+                ++j;
+            }
+        }
+        emit Updated(classification);
+    }
+
+    /// @dev The score of class `c` as `(mantissa, exponent)`; mantissa 0 means score 0.
+    function _score(int64[] calldata data, uint256 c, uint256 numClasses)
+        private
+        view
+        returns (uint256 m, int256 e)
+    {
+        (uint256 n, uint256 total) = _meta(c);
+        if (n == 0) return (0, 0);
+        uint256 alpha = smoothingFactor;
+        uint256 den = total * SCALE + ALPHA_F;
+        m = n;
+        (m, e) = _normalize(m, 0);
+        assembly {
+            let end := add(data.offset, shl(5, data.length))
+            for { let p := data.offset } lt(p, end) { p := add(p, 0x20) } {
+                let i := add(mul(calldataload(p), numClasses), c)
+                let raw := sload(add(PARAMS, shr(3, i)))
+                let count := 0
+                if raw { count := and(shr(shl(5, and(i, 7)), sub(raw, ONES32)), 0xffffffff) }
+                // m < 2^192 and count * 1e9 + alpha < 2^63: no overflow; den > 0.
+                m := div(mul(m, add(mul(count, 1000000000), alpha)), den)
+                for {} lt(m, LOW) {} {
+                    m := shl(64, m)
+                    e := sub(e, 64)
+                }
+                for {} iszero(lt(m, HIGH)) {} {
+                    m := shr(64, m)
+                    e := add(e, 64)
+                }
+            }
+        }
+    }
+
+    /// @dev Shift `m` (non-zero) into `[2^128, 2^192)` by multiples of 64 bits.
+    function _normalize(uint256 m, int256 e) private pure returns (uint256, int256) {
+        unchecked {
+            while (m < LOW) {
+                m <<= SHIFT;
+                e -= int256(SHIFT);
+            }
+            while (m >= HIGH) {
+                m >>= SHIFT;
+                e += int256(SHIFT);
+            }
+        }
+        return (m, e);
+    }
+
+    function _checkIndices(int64[] calldata data) private view {
+        uint256 n = numFeatures;
+        uint256 bad; // position + 1 of the first invalid index
+        assembly {
+            let start := data.offset
+            let end := add(start, shl(5, data.length))
+            for { let p := start } lt(p, end) { p := add(p, 0x20) } {
+                // one unsigned comparison rejects negatives and malformed words as well
+                if iszero(lt(calldataload(p), n)) {
+                    bad := add(shr(5, sub(p, start)), 1)
+                    break
+                }
+            }
+        }
+        if (bad != 0) _sparseIndex(data[bad - 1], n); // reverts with IndexOutOfRange
+    }
+
+    function _meta(uint256 c) private view returns (uint256 n, uint256 total) {
+        uint256 w;
+        uint256 slot = P.META_SLOT + c;
+        assembly {
+            w := sload(slot)
+        }
+        n = w & P.MASK64;
+        total = (w >> SHIFT) & P.MASK64;
+    }
+
+    function _storeMeta(uint256 c, uint256 n, uint256 total) private {
+        uint256 w = P.META_MARK | (total << SHIFT) | n;
+        uint256 slot = P.META_SLOT + c;
+        assembly {
+            sstore(slot, w)
+        }
+    }
+}

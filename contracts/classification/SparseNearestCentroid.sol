@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.30;
+
+import {ClassifierBase} from "./ClassifierBase.sol";
+import {IClassifier} from "../interfaces/IClassifier.sol";
+import {PackedSlots as P} from "../libraries/PackedSlots.sol";
+
+/// @title SparseNearestCentroid
+/// @notice Nearest centroid over sparse binary inputs: `data` = strictly increasing indices of the
+/// features present. Per class `c` the contract keeps `n_c` (data count), fixed-point feature sums
+/// `S[f][c]` (x 1e9; centroid value = `S / (n_c * 1e9)`) and `Q_c = sum_f S[f][c]^2`. With `k`
+/// present features and `A_c = sum_{f in data} S[f][c]`, the squared distance times
+/// `n_c^2 * 1e18` is exactly `E_c = k * n_c^2 * 1e18 - 2 * A_c * n_c * 1e9 + Q_c` (>= 0), and
+/// classes compare by `E_a * n_b^2 < E_b * n_a^2` (exact, no division). Classes with `n_c == 0`
+/// have no centroid and are never predicted (all empty: class 0); ties go to the lowest class.
+/// `update` adds 1e9 to the labelled class's sum of each present feature and increments `n_c`:
+/// O(k) reads and writes, independent of the number of features.
+/// @dev Sums: uint64 x4 per slot (XOR offset) at flat index `feature * numClasses + class`. Per
+/// class one metadata word at `META_SLOT + c`: bits 0..63 `n_c`, bits 64..254 `Q_c`, bit 255 marker.
+contract SparseNearestCentroid is ClassifierBase {
+    uint256 private constant LANES = 4;
+    uint256 private constant SHIFT = 64;
+    uint256 private constant Q_MASK = (1 << 191) - 1;
+    uint256 private constant MAX_SUM = uint256(uint64(type(int64).max));
+    uint256 private constant MAX_DATA_COUNT = type(uint32).max;
+    uint256 private constant MAX_FEATURES = 1 << 32;
+    uint256 private constant SCALE = 1e9;
+    uint256 private constant SCALE_SQ = 1e18;
+
+    /// @notice Emitted for each initialisation chunk of feature sums.
+    event SumsInitialized(uint256 startIndex, uint256 count);
+
+    /// @param classNames class names
+    /// @param numFeatures_ exclusive upper bound of the input indices (at most 2^32)
+    /// @param dataCounts samples behind each class's sums (each below 2^32)
+    constructor(string[] memory classNames, uint256 numFeatures_, uint64[] memory dataCounts)
+        ClassifierBase(classNames, numFeatures_)
+    {
+        if (dataCounts.length != classNames.length) {
+            revert LengthMismatch(dataCounts.length, classNames.length);
+        }
+        if (numFeatures_ > MAX_FEATURES) revert InvalidParameter("numFeatures", int256(numFeatures_));
+        for (uint256 c; c < dataCounts.length; ++c) {
+            if (dataCounts[c] > MAX_DATA_COUNT) {
+                revert InvalidParameter("dataCount", int256(uint256(dataCounts[c])));
+            }
+            _storeMeta(c, dataCounts[c], 0);
+        }
+    }
+
+    /// @notice Set the feature sums (x 1e9, below 2^63) at flat indices `startIndex ..`
+    /// (index = feature * numClasses + class). Owner only, before `finalize`.
+    /// @dev Deployment should write every sum (zeros included); 500 sums cost about 3.2M gas.
+    function initializeSums(uint256 startIndex, uint64[] calldata sums) external onlyInitializer {
+        uint256 numClasses = NUM_CLASSES;
+        _checkChunk(startIndex, sums.length, numFeatures * numClasses);
+        for (uint256 j; j < sums.length; ++j) {
+            uint256 i = startIndex + j;
+            uint256 v = sums[j];
+            if (v > MAX_SUM) revert ValueOutOfRange(i, int256(v));
+            uint256 slot = P.PARAMS_SLOT + i / LANES;
+            uint256 plain = P.load64(slot);
+            uint256 old = P.getU64(plain, i % LANES);
+            P.store64(slot, P.set64(plain, i % LANES, v));
+            uint256 c = i % numClasses;
+            (uint256 n, uint256 q) = _meta(c);
+            _storeMeta(c, n, q + v * v - old * old);
+        }
+        emit SumsInitialized(startIndex, sums.length);
+    }
+
+    /// @notice The sum (x 1e9) of `feature` in class `classification`.
+    function featureSum(uint256 feature, uint256 classification) external view returns (uint256) {
+        uint256 i = feature * NUM_CLASSES + classification;
+        _checkChunk(i, 1, numFeatures * NUM_CLASSES);
+        return P.getU64(P.load64(P.PARAMS_SLOT + i / LANES), i % LANES);
+    }
+
+    /// @notice `(n_c, Q_c)` of class `classification`.
+    function classInfo(uint256 classification) external view returns (uint256 n, uint256 q) {
+        if (classification >= NUM_CLASSES) revert ClassIndexOutOfRange(classification, NUM_CLASSES);
+        return _meta(classification);
+    }
+
+    /// @inheritdoc IClassifier
+    function predict(int64[] calldata data) external view returns (uint64 best) {
+        _checkSorted(data);
+        uint256 numClasses = NUM_CLASSES;
+        uint256 k = data.length;
+        uint256 bestE;
+        uint256 bestN; // 0: no candidate yet
+        for (uint256 c; c < numClasses; ) {
+            (uint256 n, uint256 q) = _meta(c);
+            if (n != 0) {
+                uint256 a;
+                for (uint256 j; j < k; ) {
+                    uint256 i = uint256(int256(data[j])) * numClasses + c;
+                    unchecked {
+                        a += P.getU64(P.load64(P.PARAMS_SLOT + i / LANES), i % LANES);
+                        ++j;
+                    }
+                }
+                // E >= 0 exactly (a sum of squares); n < 2^32, sums < 2^63, k <= numFeatures <= 2^32.
+                uint256 e = k * n * n * SCALE_SQ + q - 2 * a * n * SCALE;
+                if (bestN == 0 || e * bestN * bestN < bestE * n * n) {
+                    best = uint64(c);
+                    bestE = e;
+                    bestN = n;
+                }
+            }
+            unchecked {
+                ++c;
+            }
+        }
+    }
+
+    /// @inheritdoc IClassifier
+    function update(int64[] calldata data, uint64 classification) external {
+        _checkUpdate(classification);
+        _checkSorted(data);
+        uint256 numClasses = NUM_CLASSES;
+        (uint256 n, uint256 q) = _meta(classification);
+        if (n >= MAX_DATA_COUNT) revert ClassCountOverflow(classification);
+        uint256 k = data.length;
+        for (uint256 j; j < k; ) {
+            uint256 i = uint256(int256(data[j])) * numClasses + classification;
+            uint256 slot = P.PARAMS_SLOT + i / LANES;
+            uint256 plain = P.load64(slot);
+            uint256 s = P.getU64(plain, i % LANES);
+            if (s + SCALE > MAX_SUM) revert ParameterOverflow(i, int256(s + SCALE));
+            P.store64(slot, P.set64(plain, i % LANES, s + SCALE));
+            // (s + 1e9)^2 - s^2
+            q += 2 * s * SCALE + SCALE_SQ;
+            unchecked {
+                ++j;
+            }
+        }
+        _storeMeta(classification, n + 1, q);
+        emit Updated(classification);
+    }
+
+    /// @dev Indices in range and strictly increasing.
+    function _checkSorted(int64[] calldata data) private view {
+        uint256 n = numFeatures;
+        int64 prev = -1;
+        for (uint256 j; j < data.length; ) {
+            int64 idx = data[j];
+            _sparseIndex(idx, n);
+            if (idx <= prev) revert NotSortedUnique(j, prev, idx);
+            prev = idx;
+            unchecked {
+                ++j;
+            }
+        }
+    }
+
+    function _meta(uint256 c) private view returns (uint256 n, uint256 q) {
+        uint256 w;
+        uint256 slot = P.META_SLOT + c;
+        assembly {
+            w := sload(slot)
+        }
+        n = w & P.MASK64;
+        q = (w >> SHIFT) & Q_MASK;
+    }
+
+    function _storeMeta(uint256 c, uint256 n, uint256 q) private {
+        uint256 w = P.META_MARK | (q << SHIFT) | n;
+        uint256 slot = P.META_SLOT + c;
+        assembly {
+            sstore(slot, w)
+        }
+    }
+}

@@ -1,0 +1,98 @@
+"""NearestCentroid (dense): distances, exact running mean, int32 packing, reverts, access."""
+
+from __future__ import annotations
+
+import ape
+import pytest
+
+from ape_sum.models import NearestCentroid
+
+E9 = 10**9
+A = [E9, 0, 0]
+B = [0, E9, 0]
+
+
+@pytest.fixture
+def model():
+    return NearestCentroid(["a", "b", "c"], 3, [1, 1, 0], [A, B, [0, 0, 0]])
+
+
+@pytest.fixture
+def contract(deploy_model, model, trainer):
+    return deploy_model(model, trainer, chunk_size=2)
+
+
+def test_init(contract):
+    assert [contract.centroid(0, i) for i in range(3)] == A
+    assert contract.classInfo(0) == (1, 10**18)
+    assert contract.classInfo(2) == (0, 0)
+    assert contract.slotsPerClass() == 1
+    assert contract.classifications(2) == "c"
+
+
+def test_predict(contract):
+    assert contract.predict(A) == 0
+    assert contract.predict(B) == 1
+    assert contract.predict([0, 0, E9]) == 2  # zero centroid: distance 1 < 2
+    assert contract.predict([6 * 10**8, -8 * 10**8, 0]) == 0
+
+
+def test_tie_goes_to_lowest(deploy_model):
+    c = deploy_model(NearestCentroid(["a", "b"], 2, [1, 1], [[E9, 0], [0, E9]]))
+    assert c.predict([707_106_781, 707_106_781]) == 0
+
+
+def test_update_running_mean_truncates(contract, model, trainer):
+    x = [-6 * 10**8, 0, 8 * 10**8]
+    receipt = contract.update(x, 0, sender=trainer)  # always moves the labelled class
+    assert receipt.events == [contract.Updated(classification=0)]
+    expected = [(E9 - 6 * 10**8) // 2, 0, 4 * 10**8]
+    assert [contract.centroid(0, i) for i in range(3)] == expected
+    x2 = [0, -E9, 0]
+    contract.update(x2, 0, sender=trainer)  # (c*2 + x)/3 with negative truncation
+    expected = [int(2 * 2 * 10**8 / 3), -333_333_333, int(2 * 4 * 10**8 / 3)]
+    assert [contract.centroid(0, i) for i in range(3)] == expected
+    model.update(x, 0)
+    model.update(x2, 0)
+    assert model.centroids[0] == expected
+    n, norm = contract.classInfo(0)
+    assert (n, norm) == (3, sum(v * v for v in expected))
+
+
+def test_bad_inputs(contract, trainer):
+    with ape.reverts(contract.WrongDimension, got=2, expected=3):
+        contract.predict([E9, 0])
+    with ape.reverts(contract.NotNormalized):
+        contract.predict([E9, E9, 0])
+    with ape.reverts(contract.UnknownClass, classification=3, numClasses=3):
+        contract.update(A, 3, sender=trainer)
+
+
+def test_init_errors(project, owner):
+    with ape.reverts(project.NearestCentroid.LengthMismatch):
+        project.NearestCentroid.deploy(["a", "b"], 3, [1], sender=owner)
+    c = project.NearestCentroid.deploy(["a", "b"], 9, [1, 1], sender=owner)
+    assert c.slotsPerClass() == 2
+    with ape.reverts(c.ValueOutOfRange, index=1, value=2**31):
+        c.initializeCentroid(0, 0, [1, 2**31], sender=owner)
+    with ape.reverts(c.UnknownClass):
+        c.initializeCentroid(2, 0, [1], sender=owner)
+    with ape.reverts(c.InitOutOfRange, startIndex=8, count=2, size=9):
+        c.initializeCentroid(1, 8, [1, 1], sender=owner)
+    receipt = c.initializeCentroid(1, 7, [-(2**31 - 1), 5], sender=owner)
+    assert receipt.events == [c.CentroidInitialized(classification=1, startIndex=7, count=2)]
+    assert c.centroid(1, 7) == -(2**31 - 1)
+    assert c.centroid(1, 8) == 5
+    assert c.classInfo(1) == (1, (2**31 - 1) ** 2 + 25)
+
+
+def test_access_control(deploy_model, model, owner, trainer, stranger):
+    c = deploy_model(model)
+    with ape.reverts(c.NotTrainer, caller=trainer):
+        c.update(A, 0, sender=trainer)
+    with ape.reverts(c.NotOwner, caller=stranger):
+        c.initializeCentroid(0, 0, [1], sender=stranger)
+    c.finalize(trainer, sender=owner)
+    with ape.reverts(c.AlreadyFinalized):
+        c.initializeCentroid(0, 0, [1], sender=owner)
+    c.update(A, 0, sender=trainer)
