@@ -1,0 +1,59 @@
+"""Issue 5: every row of the gas budget table is measured and must be within its budget.
+
+Runs on `ethereum:local:foundry` only (the budgets are defined on Anvil with a pinned hardfork);
+skipped elsewhere. About 20 s for the measurement, once per module.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from ape_sum.gas import BUDGETS
+
+pytestmark = pytest.mark.gas
+
+
+def test_every_row_is_measured(measured):
+    assert list(measured) == [b.row for b in BUDGETS]
+
+
+@pytest.mark.parametrize("budget", BUDGETS, ids=lambda b: b.row)
+def test_row_within_budget(measured, budget):
+    m = measured[budget.row]
+    assert m.gas <= budget.budget, (
+        f"{budget.row}: {m.gas:,} gas > budget {budget.budget:,} "
+        f"(+{m.gas - budget.budget:,}; original {budget.original:,}); see "
+        f"`ape sum gas-report --breakdown '{budget.row}'`"
+    )
+
+
+def test_breakdown_accounts_for_every_unit_of_gas(measured):
+    from ape_sum.gas.measure import breakdown
+
+    for row in ("S addData update", "S predict", "S deploy total"):
+        b = breakdown(measured[row])
+        assert sum(b.classes.values()) == b.gas_used
+        assert b.classes.get("unattributed", 0) == 0, row
+        assert b.classes["intrinsic: 21,000 base"] >= 21_000
+
+
+def test_command_json_output(on_foundry):
+    """`gas-report --json` in its own process (its own fresh Anvil), one workload."""
+    code = "from ape_sum._cli.gas import gas_report; gas_report()"
+    completed = subprocess.run(
+        [sys.executable, "-c", code, "--json", "-w", "C"],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    rows = json.loads(completed.stdout)
+    assert [r["row"] for r in rows] == ["C deploy total", "C predict", "C addData", "C refund"]
+    for r in rows:
+        assert set(r) == {"row", "gas", "budget", "original", "ratio"}
+        assert r["ratio"] == pytest.approx(r["gas"] / r["original"], abs=1e-4)
