@@ -1,23 +1,96 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.30;
 
+/// @title IIncentiveErrors
+/// @notice Every reason an incentive mechanism refuses an action. The trainer inherits this
+/// interface so that its ABI names the errors that bubble up from its mechanism.
+interface IIncentiveErrors {
+    /// @notice The caller is not the trainer bound to this mechanism.
+    error NotTrainer(address caller);
+    /// @notice Only the address that deployed the mechanism may bind it.
+    error NotDeployer(address caller);
+    /// @notice The mechanism is already bound to `trainer`.
+    error TrainerAlreadySet(address trainer);
+    /// @notice A required address is zero.
+    error ZeroAddress();
+    /// @notice The wait times must satisfy `refund <= ownerClaim <= anyAddressClaim`.
+    error InvalidWaitTimes(uint256 refundWaitTimeS, uint256 ownerClaimWaitTimeS, uint256 anyAddressClaimWaitTimeS);
+    /// @notice `costWeight * 3600` does not fit 256 bits.
+    error CostWeightTooLarge(uint256 costWeight);
+    /// @notice The deposit sent is below the current cost.
+    error InsufficientDeposit(uint256 sent, uint256 cost);
+    /// @notice The action is allowed from `readyAt` (a unix timestamp) on.
+    error TooEarly(uint256 readyAt);
+    /// @notice A refund needs the current model to predict the contribution's label.
+    error ModelDisagrees(uint64 prediction, uint64 classification);
+    /// @notice A report needs the current model to disagree with the contribution's label.
+    error ModelAgrees(uint64 prediction);
+    /// @notice `claimer` already claimed from this contribution.
+    error AlreadyClaimed(address claimer);
+    /// @notice Only the first claim on a contribution counts (points mechanism); it was made.
+    error AlreadySettled(uint256 numClaims);
+    /// @notice No deposit is left on this contribution.
+    error NothingToClaim();
+    /// @notice The author cannot report its own contribution; it may take what is left from
+    /// `anyAddressTakeAt` on (never, for the points mechanism: `type(uint256).max`).
+    error CannotReportOwnContribution(uint256 anyAddressTakeAt);
+    /// @notice A reporter needs at least one validated (refunded) contribution.
+    error NoValidatedContributions(address reporter);
+}
+
 /// @title IIncentiveMechanism
 /// @notice Prices contributions and decides refunds and takes. The trainer holds the money and the
-/// contribution records; the mechanism keeps only its own counters and rules.
-/// @dev Every `handle*` function is trainer-only and reverts with a custom error that says why an
-/// action is refused.
-interface IIncentiveMechanism {
+/// contribution records; the mechanism keeps only its own counters and rules. Only scalars cross
+/// the boundary (never the data), to keep calls cheap.
+/// @dev Every `handle*` function is trainer-only and reverts with a custom error of
+/// `IIncentiveErrors` that says why an action is refused.
+interface IIncentiveMechanism is IIncentiveErrors {
+    /// @notice Everything a mechanism needs to decide a claim on a contribution. Only scalars (a
+    /// static tuple: ABI-encoded exactly like the flat argument list), never the data itself.
+    struct ClaimRequest {
+        /// The caller of `refund` / `report`.
+        address claimer;
+        /// The contribution's author.
+        address author;
+        /// The contribution's label.
+        uint64 classification;
+        /// When the contribution was added.
+        uint256 addedTime;
+        /// The deposit paid when the contribution was added.
+        uint256 initialDeposit;
+        /// Wei still claimable on the contribution.
+        uint256 claimable;
+        /// How many claims were made on the contribution so far.
+        uint256 numClaims;
+        /// Whether `claimer` already claimed from this contribution.
+        bool claimerClaimed;
+        /// The current model's prediction for the contribution's data.
+        uint64 prediction;
+    }
+
     /// @notice Emitted once, when the mechanism is bound to its trainer.
     event TrainerSet(address indexed trainer);
 
-    /// @notice The deposit `addData` needs if sent in the next block with the current time.
+    /// @notice The deposit `addData` needs if mined at the current block's timestamp.
     function getNextAddDataCost() external view returns (uint256);
 
+    /// @notice Seconds after a contribution before its author may ask for a refund (and before
+    /// anyone may report it).
     function refundWaitTimeS() external view returns (uint256);
+
+    /// @notice Seconds after a contribution before the trainer's owner may take what is left.
     function ownerClaimWaitTimeS() external view returns (uint256);
+
+    /// @notice Seconds after a contribution before anyone (the author included) may take what is left.
     function anyAddressClaimWaitTimeS() external view returns (uint256);
+
+    /// @notice How many of `contributor`'s contributions were validated by a refund.
     function numValidForAddress(address contributor) external view returns (uint256);
+
+    /// @notice How many contributions were validated by a refund, over all contributors.
     function totalGoodDataCount() external view returns (uint256);
+
+    /// @notice How many contributions were accepted.
     function totalSubmitted() external view returns (uint256);
 
     /// @notice The trainer allowed to call the `handle*` functions (zero until bound).
@@ -30,33 +103,12 @@ interface IIncentiveMechanism {
     /// @return cost The deposit to keep; the trainer returns `msgValue - cost` to the sender.
     function handleAddData(uint256 msgValue) external returns (uint256 cost);
 
-    /// @notice Decide a refund requested by the contribution's author.
-    /// @param authorClaimed Whether the author already claimed from this contribution.
-    /// @param claimable Wei still claimable on the contribution.
-    /// @param prediction The current model's prediction for the contribution's data.
-    /// @return amount Wei to pay the author.
-    function handleRefund(
-        address author,
-        uint64 classification,
-        uint256 addedTime,
-        uint256 claimable,
-        bool authorClaimed,
-        uint64 prediction
-    ) external returns (uint256 amount);
+    /// @notice Decide a refund requested by the contribution's author (`request.claimer`).
+    /// @return amount Wei to pay the author (at most `request.claimable`).
+    function handleRefund(ClaimRequest calldata request) external returns (uint256 amount);
 
-    /// @notice Decide a report (or owner / any-address take) on someone's contribution.
+    /// @notice Decide a report (or an owner / any-address take) by `request.claimer`.
     /// @param owner The trainer's owner (entitled to the owner take).
-    /// @param reporterClaimed Whether `reporter` already claimed from this contribution.
-    /// @return amount Wei to pay the reporter.
-    function handleReport(
-        address reporter,
-        address author,
-        address owner,
-        uint64 classification,
-        uint256 addedTime,
-        uint256 initialDeposit,
-        uint256 claimable,
-        bool reporterClaimed,
-        uint64 prediction
-    ) external returns (uint256 amount);
+    /// @return amount Wei to pay the reporter (at most `request.claimable`).
+    function handleReport(ClaimRequest calldata request, address owner) external returns (uint256 amount);
 }

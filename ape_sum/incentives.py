@@ -1,0 +1,427 @@
+"""Integer-exact, pure-Python mirror of the incentive mechanisms' rules and bookkeeping.
+
+It follows `contracts/incentive/DepositRefundTake.sol`, `contracts/incentive/Points.sol` and the
+record keeping of `contracts/CollaborativeTrainer.sol` check for check, in the same order, so that:
+
+* the CLI can explain a refusal *before* sending a transaction (`check_refund` / `check_report`
+  never change state), with the contract's custom-error name as `RuleViolation.code`;
+* the simulation can run thousands of contributions without a chain.
+
+Amounts are wei (int), times are unix seconds (int). Addresses are compared case-insensitively
+(anything whose `str()` is the address works: strings, Ape accounts). Counters are plain public
+attributes, so a mirror can be synchronised with a deployed mechanism by assigning them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from math import isqrt
+
+__all__ = [
+    "COST_TIME_SCALE_S",
+    "Contribution",
+    "DepositRefundTake",
+    "IncentiveMechanism",
+    "Points",
+    "RuleViolation",
+    "contribution_key",
+    "format_duration",
+    "isqrt",
+]
+
+#: The cost's time scale: `costWeight * 3600 / isqrt(seconds since the last contribution)`.
+COST_TIME_SCALE_S = 3600
+#: `type(uint256).max`: a "never" deadline (the points mechanism has no takes).
+NEVER = 2**256 - 1
+
+_SECONDS_PER_MINUTE = 60
+_MINUTES_PER_HOUR = 60
+_MINUTES_PER_DAY = 24 * 60
+
+
+def _addr(account: object) -> str:
+    return str(account).lower()
+
+
+def contribution_key(
+    data: list[int] | tuple[int, ...], classification: int, added_time: int, author: object
+) -> bytes:
+    """The trainer's record key: `keccak256(abi.encodePacked(int64[] data, uint64 classification,
+    uint256 addedTime, address author))` (int64 elements are sign-extended 32-byte words)."""
+    from eth_utils import keccak
+
+    packed = b"".join(int(x).to_bytes(32, "big", signed=True) for x in data)
+    packed += classification.to_bytes(8, "big") + added_time.to_bytes(32, "big")
+    packed += bytes.fromhex(str(author)[2:])
+    return keccak(packed)
+
+
+def format_duration(seconds: int) -> str:
+    """A short human duration: `45 s`, `12 min`, `3 h 12 min`, `2 d 3 h` (minutes rounded up)."""
+    if seconds < _SECONDS_PER_MINUTE:
+        return f"{max(seconds, 0)} s"
+    minutes = -(-seconds // _SECONDS_PER_MINUTE)
+    days, rest = divmod(minutes, _MINUTES_PER_DAY)
+    hours, minutes = divmod(rest, _MINUTES_PER_HOUR)
+    parts = [f"{days} d"] if days else []
+    if hours:
+        parts.append(f"{hours} h")
+    if minutes and not days:
+        parts.append(f"{minutes} min")
+    return " ".join(parts) or "0 min"
+
+
+class RuleViolation(Exception):
+    """An action the contracts would refuse.
+
+    `code` is the custom error's name in the contracts (e.g. `TooEarly`), `message` a plain-English
+    reason, `args_` the error's arguments as the contract would report them.
+    """
+
+    def __init__(self, code: str, message: str, *args: object) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+        self.args_ = args
+
+
+@dataclass
+class Contribution:
+    """The trainer's record of one contribution (the data itself lives in the `AddData` event)."""
+
+    author: str
+    classification: int
+    added_time: int
+    initial_deposit: int
+    claimable: int
+    claimed_by: set[str] = field(default_factory=set)
+    num_claims: int = 0
+    data: tuple[int, ...] = ()
+
+    def __post_init__(self) -> None:
+        self.author = str(self.author)
+        self.claimed_by = {_addr(a) for a in self.claimed_by}
+
+    def has_claimed(self, claimer: object) -> bool:
+        """Whether `claimer` already claimed from this contribution."""
+        return _addr(claimer) in self.claimed_by
+
+    def is_author(self, account: object) -> bool:
+        return _addr(account) == _addr(self.author)
+
+
+class IncentiveMechanism:
+    """What both mechanisms share: wait times (ordered), counters and the claim bookkeeping."""
+
+    #: The contract's name, for messages.
+    name = "IncentiveMechanism"
+
+    def __init__(
+        self,
+        refund_wait_s: int,
+        owner_claim_wait_s: int,
+        any_address_claim_wait_s: int,
+        owner: object = None,
+        deployed_at: int = 0,
+    ) -> None:
+        if not refund_wait_s <= owner_claim_wait_s <= any_address_claim_wait_s:
+            raise RuleViolation(
+                "InvalidWaitTimes",
+                "wait times must satisfy refund <= owner claim <= any-address claim "
+                f"(got {refund_wait_s}, {owner_claim_wait_s}, {any_address_claim_wait_s})",
+                refund_wait_s,
+                owner_claim_wait_s,
+                any_address_claim_wait_s,
+            )
+        self.refund_wait_s = refund_wait_s
+        self.owner_claim_wait_s = owner_claim_wait_s
+        self.any_address_claim_wait_s = any_address_claim_wait_s
+        self.owner = None if owner is None else str(owner)
+        self.deployed_at = deployed_at
+        self.last_update_time = deployed_at
+        self.total_submitted = 0
+        self.total_good_data_count = 0
+        self.num_valid: dict[str, int] = {}
+
+    # ------------------------------------------------------------------ queries
+
+    def num_valid_for(self, account: object) -> int:
+        """How many of `account`'s contributions were validated by a refund."""
+        return self.num_valid.get(_addr(account), 0)
+
+    def next_add_data_cost(self, now: int) -> int:
+        raise NotImplementedError
+
+    def refundable_at(self, contribution: Contribution) -> int:
+        """When the author may ask for a refund (and others may report)."""
+        return contribution.added_time + self.refund_wait_s
+
+    def owner_take_at(self, contribution: Contribution) -> int:
+        return contribution.added_time + self.owner_claim_wait_s
+
+    def any_address_take_at(self, contribution: Contribution) -> int:
+        return contribution.added_time + self.any_address_claim_wait_s
+
+    # ------------------------------------------------------------------ actions
+
+    def add_data(self, sender: object, value: int, now: int) -> int:
+        """Accept a contribution sent with `value` wei at `now`; returns the deposit kept (the
+        trainer sends `value - cost` back). Raises `RuleViolation("InsufficientDeposit")`."""
+        cost = self.next_add_data_cost(now)
+        if value < cost:
+            raise RuleViolation(
+                "InsufficientDeposit",
+                f"the deposit is too small: sent {value} wei, the cost is {cost} wei",
+                value,
+                cost,
+            )
+        self._accept(now)
+        return cost
+
+    def contribute(
+        self,
+        sender: object,
+        classification: int,
+        value: int,
+        now: int,
+        data: tuple[int, ...] = (),
+    ) -> Contribution:
+        """`add_data` plus the trainer's new record."""
+        cost = self.add_data(sender, value, now)
+        return Contribution(str(sender), classification, now, cost, cost, data=tuple(data))
+
+    def check_refund(
+        self, contribution: Contribution, sender: object, now: int, prediction: int
+    ) -> int:
+        """The amount a refund would pay; raises `RuleViolation` when the contract would refuse.
+        No state changes."""
+        if not contribution.is_author(sender):
+            # The contract's key commits to the author (`msg.sender`): another caller's key
+            # matches no record.
+            raise RuleViolation(
+                "ContributionNotFound",
+                f"only the author ({contribution.author}) can ask for a refund of this "
+                "contribution",
+            )
+        return self._check_refund(contribution, now, prediction)
+
+    def check_report(
+        self, contribution: Contribution, reporter: object, now: int, prediction: int
+    ) -> int:
+        """The amount a report (or take) would pay; raises `RuleViolation` when the contract would
+        refuse. No state changes."""
+        raise NotImplementedError
+
+    def refund(self, contribution: Contribution, sender: object, now: int, prediction: int) -> int:
+        """Check and apply a refund: returns the amount paid to the author."""
+        amount = self.check_refund(contribution, sender, now, prediction)
+        self._record_good_data(contribution.author)
+        self._settle(contribution, sender, amount)
+        return amount
+
+    def report(
+        self, contribution: Contribution, reporter: object, now: int, prediction: int
+    ) -> int:
+        """Check and apply a report or take: returns the amount paid to the reporter."""
+        amount = self.check_report(contribution, reporter, now, prediction)
+        self._after_report(reporter)
+        self._settle(contribution, reporter, amount)
+        return amount
+
+    # ------------------------------------------------------------------ shared rule pieces
+
+    def _check_refund(self, contribution: Contribution, now: int, prediction: int) -> int:
+        raise NotImplementedError
+
+    def _accept(self, now: int) -> None:
+        self.total_submitted += 1
+
+    def _after_report(self, reporter: object) -> None:
+        """Mechanism-specific counters of a successful report (none for deposits)."""
+
+    def _record_good_data(self, author: object) -> None:
+        key = _addr(author)
+        self.num_valid[key] = self.num_valid.get(key, 0) + 1
+        self.total_good_data_count += 1
+
+    @staticmethod
+    def _settle(contribution: Contribution, claimer: object, amount: int) -> None:
+        contribution.claimable -= amount
+        contribution.num_claims += 1
+        contribution.claimed_by.add(_addr(claimer))
+
+    def _require_waited(self, contribution: Contribution, now: int, action: str) -> None:
+        ready = self.refundable_at(contribution)
+        if now < ready:
+            raise RuleViolation(
+                "TooEarly", f"too early: {action} in {format_duration(ready - now)}", ready
+            )
+
+    @staticmethod
+    def _require_agrees(contribution: Contribution, prediction: int) -> None:
+        if prediction != contribution.classification:
+            raise RuleViolation(
+                "ModelDisagrees",
+                f"the model disagrees with your label: it predicts {prediction}, "
+                f"the contribution says {contribution.classification}",
+                prediction,
+                contribution.classification,
+            )
+
+    @staticmethod
+    def _require_disagrees(contribution: Contribution, prediction: int) -> None:
+        if prediction == contribution.classification:
+            raise RuleViolation(
+                "ModelAgrees",
+                f"the model agrees with this contribution's label ({prediction}): "
+                "there is nothing to report",
+                prediction,
+            )
+
+    @staticmethod
+    def _require_not_claimed(contribution: Contribution, claimer: object) -> None:
+        if contribution.has_claimed(claimer):
+            raise RuleViolation(
+                "AlreadyClaimed", f"{claimer} already claimed from this contribution", str(claimer)
+            )
+
+
+class DepositRefundTake(IncentiveMechanism):
+    """Deposit, Refund and Take: Self-Assessment (mirror of `DepositRefundTake.sol`)."""
+
+    name = "DepositRefundTake"
+
+    def __init__(
+        self,
+        cost_weight: int,
+        refund_wait_s: int,
+        owner_claim_wait_s: int,
+        any_address_claim_wait_s: int,
+        owner: object = None,
+        deployed_at: int = 0,
+    ) -> None:
+        super().__init__(
+            refund_wait_s, owner_claim_wait_s, any_address_claim_wait_s, owner, deployed_at
+        )
+        if cost_weight < 0:
+            raise ValueError("cost_weight must be non-negative")
+        self.cost_weight = cost_weight
+
+    def next_add_data_cost(self, now: int) -> int:
+        """`costWeight * 3600 / isqrt(now - lastUpdateTime)`, divisor 1 when no time passed."""
+        if self.cost_weight == 0:
+            return 0
+        elapsed = now - self.last_update_time
+        if elapsed < 0:
+            raise ValueError(f"now ({now}) is before the last update ({self.last_update_time})")
+        divisor = isqrt(elapsed) if elapsed > 0 else 1
+        return self.cost_weight * COST_TIME_SCALE_S // divisor
+
+    def _accept(self, now: int) -> None:
+        super()._accept(now)
+        self.last_update_time = now
+
+    def _check_refund(self, contribution: Contribution, now: int, prediction: int) -> int:
+        self._require_not_claimed(contribution, contribution.author)
+        if contribution.claimable == 0:
+            raise RuleViolation("NothingToClaim", "nothing is left to claim on this contribution")
+        self._require_waited(contribution, now, "refundable")
+        self._require_agrees(contribution, prediction)
+        return contribution.claimable
+
+    def check_report(
+        self, contribution: Contribution, reporter: object, now: int, prediction: int
+    ) -> int:
+        claimable = contribution.claimable
+        if claimable == 0:
+            raise RuleViolation("NothingToClaim", "nothing is left to claim on this contribution")
+        elapsed = now - contribution.added_time
+        is_owner = self.owner is not None and _addr(reporter) == _addr(self.owner)
+        if elapsed >= self.owner_claim_wait_s and is_owner:
+            return claimable  # owner take
+        if elapsed >= self.any_address_claim_wait_s:
+            return claimable  # any-address take (the author included)
+        if contribution.is_author(reporter):
+            take_at = self.any_address_take_at(contribution)
+            raise RuleViolation(
+                "CannotReportOwnContribution",
+                "you cannot report your own contribution; anyone (you included) may take what "
+                f"is left in {format_duration(take_at - now)}",
+                take_at,
+            )
+        self._require_not_claimed(contribution, reporter)
+        self._require_waited(contribution, now, "reportable")
+        self._require_disagrees(contribution, prediction)
+        num_valid = self.num_valid_for(reporter)
+        if num_valid == 0:
+            raise RuleViolation(
+                "NoValidatedContributions",
+                f"{reporter} has no validated (refunded) contributions yet, so it cannot report",
+                str(reporter),
+            )
+        amount = contribution.initial_deposit * num_valid // self.total_good_data_count
+        if amount == 0 or amount > claimable:
+            amount = claimable
+        return amount
+
+
+class Points(IncentiveMechanism):
+    """Points without money (mirror of `Points.sol`)."""
+
+    name = "Points"
+
+    def __init__(
+        self,
+        refund_wait_s: int,
+        owner_claim_wait_s: int,
+        any_address_claim_wait_s: int,
+        owner: object = None,
+        deployed_at: int = 0,
+    ) -> None:
+        super().__init__(
+            refund_wait_s, owner_claim_wait_s, any_address_claim_wait_s, owner, deployed_at
+        )
+        self.num_successful_reports: dict[str, int] = {}
+
+    def next_add_data_cost(self, now: int) -> int:
+        """Always 0: contributing is free (any value sent is returned)."""
+        return 0
+
+    def successful_reports_of(self, account: object) -> int:
+        return self.num_successful_reports.get(_addr(account), 0)
+
+    def points(self, account: object) -> tuple[int, int]:
+        """`(validated contributions, successful reports)` of `account` (like `getPoints`)."""
+        return self.num_valid_for(account), self.successful_reports_of(account)
+
+    def _require_first_claim(self, contribution: Contribution) -> None:
+        if contribution.num_claims:
+            raise RuleViolation(
+                "AlreadySettled",
+                "this contribution was already settled by its first claim",
+                contribution.num_claims,
+            )
+
+    def _check_refund(self, contribution: Contribution, now: int, prediction: int) -> int:
+        self._require_not_claimed(contribution, contribution.author)
+        self._require_first_claim(contribution)
+        self._require_waited(contribution, now, "refundable")
+        self._require_agrees(contribution, prediction)
+        return 0
+
+    def check_report(
+        self, contribution: Contribution, reporter: object, now: int, prediction: int
+    ) -> int:
+        if contribution.is_author(reporter):
+            raise RuleViolation(
+                "CannotReportOwnContribution", "you cannot report your own contribution", NEVER
+            )
+        self._require_not_claimed(contribution, reporter)
+        self._require_first_claim(contribution)
+        self._require_waited(contribution, now, "reportable")
+        self._require_disagrees(contribution, prediction)
+        return 0
+
+    def _after_report(self, reporter: object) -> None:
+        key = _addr(reporter)
+        self.num_successful_reports[key] = self.num_successful_reports.get(key, 0) + 1

@@ -1,0 +1,412 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.30;
+
+import {IClassifier} from "./interfaces/IClassifier.sol";
+import {IIncentiveErrors, IIncentiveMechanism} from "./interfaces/IIncentiveMechanism.sol";
+
+/// @title CollaborativeTrainer
+/// @notice The contract users talk to: it holds the deposits and the contribution records, and wires
+/// one classifier and one incentive mechanism (IM). `addData` trains the model and records a
+/// contribution; `refund` gives an author its deposit back when the model agrees; `report` lets
+/// others take deposits of contributions the model disagrees with (and the owner / anyone take what
+/// is left after the deadlines). The raw data is not stored: the `AddData` event is its record.
+/// @dev Invariant: `address(this).balance == sum of all claimable deposits` (barring ether forced in
+/// by `selfdestruct` or as a block reward, which no contract can refuse).
+///
+/// Gas design:
+/// * One storage slot per contribution, packed by hand (low to high bits):
+///   `[0,96)` initial deposit, `[96,192)` claimable, `[192,224)` number of claims,
+///   bit 224 "the author claimed", bit 225 "exists". Deposits fit 96 bits (2^96 wei > all ether).
+/// * Reporters' claim flags: one `mapping(bytes32 => bool)` keyed by `keccak256(key, claimer)`.
+/// * The data array is never re-encoded: the key hash, the classifier calls and the `AddData` log are
+///   all built by copying the caller's calldata as it is.
+/// * Classifier, IM and owner are immutable.
+///
+/// Payout policy: payouts use `call` with all gas (contract wallets can receive) after every state
+/// change, behind a transient-storage re-entrancy guard shared by `addData`, `refund` and `report`.
+/// If a payout fails, the whole transaction reverts with `PayoutFailed`: the claim is undone and
+/// nobody else is affected.
+contract CollaborativeTrainer is IIncentiveErrors {
+    // ---------------------------------------------------------------- events
+
+    /// @notice A contribution was accepted. The durable public record of the data set.
+    /// @param d The data. @param c Its label. @param t When it was added (block timestamp).
+    /// @param sender The author. @param cost The deposit kept.
+    event AddData(int64[] d, uint64 c, uint256 t, address indexed sender, uint256 cost);
+
+    /// @notice `author` claimed its deposit back on contribution `key` (`amount` may be 0 for the
+    /// points mechanism, where a refund validates the contribution).
+    event Refund(address indexed author, bytes32 indexed key, uint256 amount);
+
+    /// @notice `reporter` claimed `amount` from `author`'s contribution `key` (a report, or an owner /
+    /// any-address take; 0 for the points mechanism).
+    event Report(address indexed reporter, address indexed author, bytes32 indexed key, uint256 amount);
+
+    // ---------------------------------------------------------------- errors
+
+    /// @notice No contribution with this key (data, label, time and author must all match).
+    error ContributionNotFound(bytes32 key);
+    /// @notice This exact contribution (same data, label, time and author) already exists.
+    error AlreadyAdded(bytes32 key);
+    /// @notice Sending `amount` wei to `to` failed; the whole transaction is undone.
+    error PayoutFailed(address to, uint256 amount);
+    /// @notice A paying function was entered again before it finished.
+    error ReentrantCall();
+    /// @notice `account` has no code (a classifier or mechanism must be a contract).
+    error NotAContract(address account);
+    /// @notice The mechanism asked to pay more than is claimable (a broken mechanism).
+    error InvalidPayout(uint256 amount, uint256 claimable);
+    /// @notice A deposit does not fit the 96-bit record field.
+    error DepositTooLarge(uint256 cost);
+    /// @notice The number of claims on a contribution would overflow its 32-bit field.
+    error TooManyClaims(bytes32 key);
+    /// @notice The classifier returned something that is not a uint64 prediction.
+    error InvalidPrediction();
+
+    // ---------------------------------------------------------------- constants
+
+    uint256 private constant _AMOUNT_MASK = (1 << 96) - 1;
+    uint256 private constant _CLAIMABLE_SHIFT = 96;
+    uint256 private constant _CLAIMS_SHIFT = 192;
+    uint256 private constant _CLAIMS_MASK = 0xffffffff;
+    uint256 private constant _AUTHOR_CLAIMED = 1 << 224;
+    uint256 private constant _EXISTS = 1 << 225;
+
+    /// @dev Transient-storage slot of the re-entrancy lock.
+    bytes32 private constant _LOCK_SLOT = bytes32(uint256(keccak256("ape-sum.trainer.lock")) - 1);
+
+    // ---------------------------------------------------------------- state
+
+    /// @notice A short name of the model.
+    string public name;
+    /// @notice What the model does and how to contribute.
+    string public description;
+    /// @notice How raw inputs become `int64[]` (e.g. "sparse-hash:v1 features=1000" or "dense:v1").
+    string public encoder;
+
+    /// @notice The model.
+    IClassifier public immutable classifier;
+    /// @notice The rules for deposits, refunds and takes.
+    IIncentiveMechanism public immutable incentiveMechanism;
+    /// @notice The deployer; may take what is left on a contribution after `ownerClaimWaitTimeS`.
+    address public immutable owner;
+
+    /// @dev Contribution key => packed record (see the contract NatSpec).
+    mapping(bytes32 => uint256) private _records;
+    /// @dev keccak256(contribution key, claimer) => claimer claimed (claimers other than the author).
+    mapping(bytes32 => bool) private _claimedBy;
+
+    // ---------------------------------------------------------------- construction
+
+    /// @param name_ A short name of the model.
+    /// @param description_ What the model does.
+    /// @param encoder_ How raw inputs are encoded.
+    /// @param classifier_ The model (finalize it with this trainer afterwards).
+    /// @param incentiveMechanism_ The mechanism (bind it with `setTrainer` afterwards).
+    constructor(
+        string memory name_,
+        string memory description_,
+        string memory encoder_,
+        address classifier_,
+        address incentiveMechanism_
+    ) {
+        if (classifier_.code.length == 0) revert NotAContract(classifier_);
+        if (incentiveMechanism_.code.length == 0) revert NotAContract(incentiveMechanism_);
+        name = name_;
+        description = description_;
+        encoder = encoder_;
+        classifier = IClassifier(classifier_);
+        incentiveMechanism = IIncentiveMechanism(incentiveMechanism_);
+        owner = msg.sender;
+    }
+
+    modifier nonReentrant() {
+        bytes32 slot = _LOCK_SLOT;
+        bool locked;
+        assembly ("memory-safe") {
+            locked := tload(slot)
+        }
+        if (locked) revert ReentrantCall();
+        assembly ("memory-safe") {
+            tstore(slot, 1)
+        }
+        _;
+        assembly ("memory-safe") {
+            tstore(slot, 0)
+        }
+    }
+
+    // ---------------------------------------------------------------- actions
+
+    /// @notice Contribute a labelled sample: pay the IM's deposit, train the model, get any excess
+    /// value back. Emits `AddData`.
+    /// @param data The encoded sample. @param classification Its label.
+    function addData(int64[] calldata data, uint64 classification) external payable nonReentrant {
+        uint256 cost = incentiveMechanism.handleAddData(msg.value);
+        if (cost > msg.value) revert InsufficientDeposit(msg.value, cost);
+        if (cost > _AMOUNT_MASK) revert DepositTooLarge(cost);
+        bytes32 key = _key(data, classification, block.timestamp, msg.sender);
+        if (_records[key] != 0) revert AlreadyAdded(key);
+        _records[key] = cost | (cost << _CLAIMABLE_SHIFT) | _EXISTS;
+        _update(data, classification);
+        _emitAddData(data, classification, cost);
+        uint256 excess;
+        unchecked {
+            excess = msg.value - cost;
+        }
+        if (excess != 0) _pay(msg.sender, excess);
+    }
+
+    /// @notice Get your deposit back on your contribution when the current model agrees with it
+    /// (rules in the IM). Emits `Refund`.
+    /// @param data The contribution's data. @param classification Its label.
+    /// @param addedTime Its `AddData.t`.
+    function refund(int64[] calldata data, uint64 classification, uint256 addedTime) external nonReentrant {
+        bytes32 key = _key(data, classification, addedTime, msg.sender);
+        uint256 record = _existing(key);
+        IIncentiveMechanism.ClaimRequest memory request = _request(msg.sender, classification, addedTime, record);
+        request.claimerClaimed = record & _AUTHOR_CLAIMED != 0;
+        request.prediction = _predict(data);
+        uint256 amount = incentiveMechanism.handleRefund(request);
+        _records[key] = _claim(key, record, amount) | _AUTHOR_CLAIMED;
+        emit Refund(msg.sender, key, amount);
+        if (amount != 0) _pay(msg.sender, amount);
+    }
+
+    /// @notice Claim from someone else's contribution that the current model disagrees with, or take
+    /// what is left after the owner / any-address deadlines (rules in the IM). Emits `Report`.
+    /// @param data The contribution's data. @param classification Its label.
+    /// @param addedTime Its `AddData.t`. @param originalAuthor Its author.
+    function report(int64[] calldata data, uint64 classification, uint256 addedTime, address originalAuthor)
+        external
+        nonReentrant
+    {
+        bytes32 key = _key(data, classification, addedTime, originalAuthor);
+        uint256 record = _existing(key);
+        bool byAuthor = msg.sender == originalAuthor;
+        bytes32 claimKey = byAuthor ? bytes32(0) : _claimKey(key, msg.sender);
+        IIncentiveMechanism.ClaimRequest memory request = _request(originalAuthor, classification, addedTime, record);
+        request.claimerClaimed = byAuthor ? record & _AUTHOR_CLAIMED != 0 : _claimedBy[claimKey];
+        request.prediction = _predict(data);
+        uint256 amount = incentiveMechanism.handleReport(request, owner);
+        record = _claim(key, record, amount);
+        if (byAuthor) {
+            _records[key] = record | _AUTHOR_CLAIMED;
+        } else {
+            _records[key] = record;
+            _claimedBy[claimKey] = true;
+        }
+        emit Report(msg.sender, originalAuthor, key, amount);
+        if (amount != 0) _pay(msg.sender, amount);
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /// @notice The model's prediction for `data` (free).
+    function predict(int64[] calldata data) external view returns (uint64) {
+        return _predict(data);
+    }
+
+    /// @notice The storage key of a contribution: keccak256(abi.encodePacked(data, classification,
+    /// addedTime, author)) (the original system's key).
+    function contributionKey(int64[] calldata data, uint64 classification, uint256 addedTime, address author)
+        external
+        pure
+        returns (bytes32)
+    {
+        return _key(data, classification, addedTime, author);
+    }
+
+    /// @notice The record under `key`; `exists` is false (and the rest 0) when there is none.
+    function getContribution(bytes32 key)
+        external
+        view
+        returns (uint256 initialDeposit, uint256 claimable, uint256 numClaims, bool authorClaimed, bool exists)
+    {
+        uint256 record = _records[key];
+        return (
+            record & _AMOUNT_MASK,
+            (record >> _CLAIMABLE_SHIFT) & _AMOUNT_MASK,
+            (record >> _CLAIMS_SHIFT) & _CLAIMS_MASK,
+            record & _AUTHOR_CLAIMED != 0,
+            record & _EXISTS != 0
+        );
+    }
+
+    /// @notice Wei still claimable on a contribution. Reverts with `ContributionNotFound` if none.
+    function getClaimableAmount(int64[] calldata data, uint64 classification, uint256 addedTime, address author)
+        external
+        view
+        returns (uint256)
+    {
+        return (_existing(_key(data, classification, addedTime, author)) >> _CLAIMABLE_SHIFT) & _AMOUNT_MASK;
+    }
+
+    /// @notice The deposit paid for a contribution. Reverts with `ContributionNotFound` if none.
+    function getInitialDeposit(int64[] calldata data, uint64 classification, uint256 addedTime, address author)
+        external
+        view
+        returns (uint256)
+    {
+        return _existing(_key(data, classification, addedTime, author)) & _AMOUNT_MASK;
+    }
+
+    /// @notice How many claims were made on a contribution. Reverts with `ContributionNotFound` if none.
+    function getNumClaims(int64[] calldata data, uint64 classification, uint256 addedTime, address author)
+        external
+        view
+        returns (uint256)
+    {
+        return (_existing(_key(data, classification, addedTime, author)) >> _CLAIMS_SHIFT) & _CLAIMS_MASK;
+    }
+
+    /// @notice Whether `claimer` already claimed from a contribution. Reverts with
+    /// `ContributionNotFound` if none.
+    function hasClaimed(
+        int64[] calldata data,
+        uint64 classification,
+        uint256 addedTime,
+        address author,
+        address claimer
+    ) external view returns (bool) {
+        bytes32 key = _key(data, classification, addedTime, author);
+        uint256 record = _existing(key);
+        if (claimer == author) return record & _AUTHOR_CLAIMED != 0;
+        return _claimedBy[_claimKey(key, claimer)];
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    /// @dev The record under `key`, or a `ContributionNotFound` revert.
+    function _existing(bytes32 key) private view returns (uint256 record) {
+        record = _records[key];
+        if (record == 0) revert ContributionNotFound(key);
+    }
+
+    /// @dev The IM's view of a claim by `msg.sender` on `author`'s contribution with `record`
+    /// (`claimerClaimed` and `prediction` are filled in by the caller).
+    function _request(address author, uint64 classification, uint256 addedTime, uint256 record)
+        private
+        view
+        returns (IIncentiveMechanism.ClaimRequest memory)
+    {
+        return IIncentiveMechanism.ClaimRequest({
+            claimer: msg.sender,
+            author: author,
+            classification: classification,
+            addedTime: addedTime,
+            initialDeposit: record & _AMOUNT_MASK,
+            claimable: (record >> _CLAIMABLE_SHIFT) & _AMOUNT_MASK,
+            numClaims: (record >> _CLAIMS_SHIFT) & _CLAIMS_MASK,
+            claimerClaimed: false,
+            prediction: 0
+        });
+    }
+
+    /// @dev `record` after paying `amount` out of its claimable deposit and counting one more claim.
+    function _claim(bytes32 key, uint256 record, uint256 amount) private pure returns (uint256) {
+        uint256 claimable = (record >> _CLAIMABLE_SHIFT) & _AMOUNT_MASK;
+        uint256 numClaims = (record >> _CLAIMS_SHIFT) & _CLAIMS_MASK;
+        if (amount > claimable) revert InvalidPayout(amount, claimable);
+        if (numClaims == _CLAIMS_MASK) revert TooManyClaims(key);
+        unchecked {
+            // amount <= claimable (the field does not borrow) and numClaims < 2^32 - 1.
+            return record - (amount << _CLAIMABLE_SHIFT) + (1 << _CLAIMS_SHIFT);
+        }
+    }
+
+    /// @dev keccak256(abi.encodePacked(data, classification, addedTime, author)), hashing the calldata
+    /// in place: int64 elements are 32-byte words in both encodings.
+    function _key(int64[] calldata data, uint64 classification, uint256 addedTime, address author)
+        private
+        pure
+        returns (bytes32 key)
+    {
+        assembly ("memory-safe") {
+            let p := mload(0x40)
+            let n := shl(5, data.length)
+            calldatacopy(p, data.offset, n)
+            let q := add(p, n)
+            mstore(q, shl(192, classification))
+            mstore(add(q, 8), addedTime)
+            mstore(add(q, 40), shl(96, author))
+            key := keccak256(p, add(n, 60))
+        }
+    }
+
+    /// @dev keccak256(abi.encode(key, claimer)).
+    function _claimKey(bytes32 key, address claimer) private pure returns (bytes32 claimKey) {
+        assembly ("memory-safe") {
+            mstore(0, key)
+            mstore(0x20, claimer)
+            claimKey := keccak256(0, 0x40)
+        }
+    }
+
+    /// @dev classifier.predict(data), forwarding the caller's calldata array without re-encoding.
+    function _predict(int64[] calldata data) private view returns (uint64 prediction) {
+        address target = address(classifier);
+        bytes4 selector = IClassifier.predict.selector;
+        uint256 raw;
+        bool ok;
+        assembly ("memory-safe") {
+            let p := mload(0x40)
+            mstore(p, selector)
+            mstore(add(p, 4), 0x20)
+            let size := add(shl(5, data.length), 0x20)
+            calldatacopy(add(p, 0x24), sub(data.offset, 0x20), size)
+            ok := staticcall(gas(), target, p, add(size, 0x24), 0, 0x20)
+            if iszero(ok) {
+                returndatacopy(p, 0, returndatasize())
+                revert(p, returndatasize())
+            }
+            ok := gt(returndatasize(), 0x1f)
+            raw := mload(0)
+        }
+        if (!ok || raw > type(uint64).max) revert InvalidPrediction();
+        prediction = uint64(raw);
+    }
+
+    /// @dev classifier.update(data, classification), forwarding the calldata array as it is.
+    function _update(int64[] calldata data, uint64 classification) private {
+        address target = address(classifier);
+        bytes4 selector = IClassifier.update.selector;
+        assembly ("memory-safe") {
+            let p := mload(0x40)
+            mstore(p, selector)
+            mstore(add(p, 4), 0x40)
+            mstore(add(p, 0x24), classification)
+            let size := add(shl(5, data.length), 0x20)
+            calldatacopy(add(p, 0x44), sub(data.offset, 0x20), size)
+            if iszero(call(gas(), target, 0, p, add(size, 0x44), 0, 0)) {
+                returndatacopy(p, 0, returndatasize())
+                revert(p, returndatasize())
+            }
+        }
+    }
+
+    /// @dev emit AddData(data, classification, block.timestamp, msg.sender, cost), copying `data`
+    /// straight from calldata into the log.
+    function _emitAddData(int64[] calldata data, uint64 classification, uint256 cost) private {
+        bytes32 topic = AddData.selector;
+        assembly ("memory-safe") {
+            let p := mload(0x40)
+            mstore(p, 0x80) // offset of `d` in the data section (after four head words)
+            mstore(add(p, 0x20), classification)
+            mstore(add(p, 0x40), timestamp())
+            mstore(add(p, 0x60), cost)
+            let size := add(shl(5, data.length), 0x20)
+            calldatacopy(add(p, 0x80), sub(data.offset, 0x20), size)
+            log2(p, add(size, 0x80), topic, caller())
+        }
+    }
+
+    /// @dev Sends `amount` wei to `to` with all gas; reverts the whole transaction on failure.
+    function _pay(address to, uint256 amount) private {
+        bool ok;
+        assembly ("memory-safe") {
+            ok := call(gas(), to, amount, 0, 0, 0, 0)
+        }
+        if (!ok) revert PayoutFailed(to, amount);
+    }
+}

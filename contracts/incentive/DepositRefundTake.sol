@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.30;
+
+import {IncentiveMechanismBase} from "./IncentiveMechanismBase.sol";
+import {Math} from "../libraries/Math.sol";
+
+/// @title DepositRefundTake
+/// @notice "Deposit, Refund and Take: Self-Assessment". A contribution costs a deposit that shrinks
+/// with the time since the last contribution. After `refundWaitTimeS` the author gets it back if the
+/// current model agrees with the label; otherwise contributors with validated data may each take a
+/// share. After `ownerClaimWaitTimeS` the trainer's owner, and after `anyAddressClaimWaitTimeS`
+/// anyone (the author included), may take whatever is left.
+contract DepositRefundTake is IncentiveMechanismBase {
+    /// @notice One hour, in seconds: the cost's time scale.
+    uint256 public constant COST_TIME_SCALE_S = 3600;
+
+    /// @notice Scales the cost (wei); 0 makes contributing free.
+    uint256 public immutable costWeight;
+
+    /// @dev costWeight * COST_TIME_SCALE_S, computed (and overflow-checked) once.
+    uint256 private immutable _costNumerator;
+
+    /// @param refundWaitTimeS_ Seconds before a refund or a report is allowed.
+    /// @param ownerClaimWaitTimeS_ Seconds before the trainer's owner may take what is left.
+    /// @param anyAddressClaimWaitTimeS_ Seconds before anyone may take what is left.
+    /// @param costWeight_ Wei; the cost is `costWeight * 3600 / isqrt(seconds since the last contribution)`.
+    constructor(
+        uint256 refundWaitTimeS_,
+        uint256 ownerClaimWaitTimeS_,
+        uint256 anyAddressClaimWaitTimeS_,
+        uint256 costWeight_
+    ) IncentiveMechanismBase(refundWaitTimeS_, ownerClaimWaitTimeS_, anyAddressClaimWaitTimeS_) {
+        if (costWeight_ > type(uint256).max / COST_TIME_SCALE_S) revert CostWeightTooLarge(costWeight_);
+        costWeight = costWeight_;
+        _costNumerator = costWeight_ * COST_TIME_SCALE_S;
+    }
+
+    /// @notice The deposit `addData` needs if mined at the current block's timestamp:
+    /// `costWeight * 3600 / isqrt(now - lastUpdateTime)`, divisor 1 when no time has passed.
+    function getNextAddDataCost() external view returns (uint256) {
+        return _cost(_state);
+    }
+
+    /// @notice Price a contribution and accept it when `msgValue` covers the cost. Trainer only.
+    /// @param msgValue The value sent with `addData`.
+    /// @return cost The deposit kept on the contribution.
+    function handleAddData(uint256 msgValue) external returns (uint256 cost) {
+        uint256 s = _loadStateAsTrainer();
+        cost = _cost(s);
+        if (msgValue < cost) revert InsufficientDeposit(msgValue, cost);
+        uint256 offset = block.timestamp - deployedAt;
+        if (offset > _MASK32) revert CounterOverflow(offset);
+        s = (s & ~(_MASK32 << _TIME_SHIFT)) | (offset << _TIME_SHIFT);
+        _state = _increment(s, _SUBMITTED_SHIFT);
+    }
+
+    /// @notice Decide an author's refund: the whole claimable deposit when the author has not
+    /// claimed yet, something is left, the wait has passed and the current model agrees. Trainer only.
+    /// @param r The claim (`r.claimer` is the author).
+    /// @return amount Wei to pay the author.
+    function handleRefund(ClaimRequest calldata r) external returns (uint256 amount) {
+        uint256 s = _loadStateAsTrainer();
+        if (r.claimerClaimed) revert AlreadyClaimed(r.claimer);
+        amount = r.claimable;
+        if (amount == 0) revert NothingToClaim();
+        uint256 addedTime = r.addedTime;
+        if (block.timestamp - addedTime < refundWaitTimeS) revert TooEarly(_readyAt(addedTime, refundWaitTimeS));
+        if (r.prediction != r.classification) revert ModelDisagrees(r.prediction, r.classification);
+        _recordGoodData(s, r.claimer);
+    }
+
+    /// @notice Decide a report or a take. The owner takes everything left after
+    /// `ownerClaimWaitTimeS`; anyone (the author included) after `anyAddressClaimWaitTimeS`.
+    /// Before that, a non-author with validated data who has not claimed yet, after
+    /// `refundWaitTimeS`, when the model disagrees, gets
+    /// `initialDeposit * numValid[reporter] / totalGoodDataCount` (everything left when that is 0
+    /// or more than what is left). Trainer only.
+    /// @param r The claim (`r.claimer` is the reporter).
+    /// @param owner The trainer's owner.
+    /// @return amount Wei to pay the reporter.
+    function handleReport(ClaimRequest calldata r, address owner) external view returns (uint256 amount) {
+        uint256 s = _loadStateAsTrainer();
+        uint256 claimable = r.claimable;
+        if (claimable == 0) revert NothingToClaim();
+        uint256 addedTime = r.addedTime;
+        uint256 elapsed = block.timestamp - addedTime;
+        address reporter = r.claimer;
+        if (elapsed >= ownerClaimWaitTimeS && reporter == owner) return claimable;
+        if (elapsed >= anyAddressClaimWaitTimeS) return claimable;
+        if (reporter == r.author) {
+            revert CannotReportOwnContribution(_readyAt(addedTime, anyAddressClaimWaitTimeS));
+        }
+        if (r.claimerClaimed) revert AlreadyClaimed(reporter);
+        if (elapsed < refundWaitTimeS) revert TooEarly(_readyAt(addedTime, refundWaitTimeS));
+        if (r.prediction == r.classification) revert ModelAgrees(r.prediction);
+        uint256 numValid = numValidForAddress[reporter];
+        if (numValid == 0) revert NoValidatedContributions(reporter);
+        // numValid > 0 implies totalGoodDataCount >= numValid > 0: no division by zero.
+        amount = r.initialDeposit * numValid / (s >> _GOOD_SHIFT);
+        if (amount == 0 || amount > claimable) amount = claimable;
+    }
+
+    /// @dev The cost at the current block's timestamp given the packed state `s`.
+    function _cost(uint256 s) private view returns (uint256) {
+        if (_costNumerator == 0) return 0;
+        uint256 elapsed = block.timestamp - (deployedAt + ((s >> _TIME_SHIFT) & _MASK32));
+        uint256 divisor = elapsed == 0 ? 1 : Math.isqrt(elapsed);
+        return _costNumerator / divisor;
+    }
+}

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.30;
+
+import {IIncentiveMechanism} from "../interfaces/IIncentiveMechanism.sol";
+
+/// @title IncentiveMechanismBase
+/// @notice What both incentive mechanisms share: the wait times, the one-time binding to a trainer,
+/// the trainer-only guard and the counters.
+/// @dev Gas: the bound trainer and all three counters live in ONE storage slot (`_state`), so a
+/// `handle*` call pays one cold SLOAD for the guard and the counters together, and at most one
+/// SSTORE. Layout (low to high bits):
+///   [0, 160)   trainer address
+///   [160, 192) lastUpdateTime - deployedAt (seconds; lasts 136 years after deployment)
+///   [192, 224) totalSubmitted
+///   [224, 256) totalGoodDataCount
+/// Counters are checked: reaching 2^32 reverts with `CounterOverflow` instead of wrapping.
+abstract contract IncentiveMechanismBase is IIncentiveMechanism {
+    /// @notice A packed counter would overflow.
+    error CounterOverflow(uint256 value);
+
+    uint256 internal constant _TIME_SHIFT = 160;
+    uint256 internal constant _SUBMITTED_SHIFT = 192;
+    uint256 internal constant _GOOD_SHIFT = 224;
+    uint256 internal constant _MASK32 = 0xffffffff;
+    uint256 internal constant _ADDRESS_MASK = (1 << 160) - 1;
+
+    /// @inheritdoc IIncentiveMechanism
+    uint256 public immutable refundWaitTimeS;
+    /// @inheritdoc IIncentiveMechanism
+    uint256 public immutable ownerClaimWaitTimeS;
+    /// @inheritdoc IIncentiveMechanism
+    uint256 public immutable anyAddressClaimWaitTimeS;
+    /// @notice The block timestamp at deployment (the origin of `lastUpdateTime`).
+    uint256 public immutable deployedAt;
+
+    address private immutable _deployer;
+
+    /// @dev trainer | lastUpdate offset | totalSubmitted | totalGoodDataCount (see the title NatSpec).
+    uint256 internal _state;
+
+    /// @inheritdoc IIncentiveMechanism
+    mapping(address => uint256) public numValidForAddress;
+
+    /// @param refundWaitTimeS_ Seconds before a refund or a report is allowed.
+    /// @param ownerClaimWaitTimeS_ Seconds before the trainer's owner may take what is left.
+    /// @param anyAddressClaimWaitTimeS_ Seconds before anyone may take what is left.
+    constructor(uint256 refundWaitTimeS_, uint256 ownerClaimWaitTimeS_, uint256 anyAddressClaimWaitTimeS_) {
+        if (refundWaitTimeS_ > ownerClaimWaitTimeS_ || ownerClaimWaitTimeS_ > anyAddressClaimWaitTimeS_) {
+            revert InvalidWaitTimes(refundWaitTimeS_, ownerClaimWaitTimeS_, anyAddressClaimWaitTimeS_);
+        }
+        refundWaitTimeS = refundWaitTimeS_;
+        ownerClaimWaitTimeS = ownerClaimWaitTimeS_;
+        anyAddressClaimWaitTimeS = anyAddressClaimWaitTimeS_;
+        deployedAt = block.timestamp;
+        _deployer = msg.sender;
+    }
+
+    /// @inheritdoc IIncentiveMechanism
+    function setTrainer(address trainer_) external {
+        if (msg.sender != _deployer) revert NotDeployer(msg.sender);
+        if (trainer_ == address(0)) revert ZeroAddress();
+        uint256 s = _state;
+        address current = address(uint160(s & _ADDRESS_MASK));
+        if (current != address(0)) revert TrainerAlreadySet(current);
+        _state = s | uint256(uint160(trainer_));
+        emit TrainerSet(trainer_);
+    }
+
+    /// @inheritdoc IIncentiveMechanism
+    function trainer() external view returns (address) {
+        return address(uint160(_state & _ADDRESS_MASK));
+    }
+
+    /// @inheritdoc IIncentiveMechanism
+    function totalSubmitted() external view returns (uint256) {
+        return (_state >> _SUBMITTED_SHIFT) & _MASK32;
+    }
+
+    /// @inheritdoc IIncentiveMechanism
+    function totalGoodDataCount() external view returns (uint256) {
+        return _state >> _GOOD_SHIFT;
+    }
+
+    /// @notice The time of the last accepted contribution (the deployment time before any).
+    function lastUpdateTime() external view returns (uint256) {
+        return deployedAt + ((_state >> _TIME_SHIFT) & _MASK32);
+    }
+
+    /// @dev Loads the packed state and reverts unless the caller is the bound trainer.
+    function _loadStateAsTrainer() internal view returns (uint256 s) {
+        s = _state;
+        if (address(uint160(s & _ADDRESS_MASK)) != msg.sender) revert NotTrainer(msg.sender);
+    }
+
+    /// @dev `s` with the 32-bit counter at `shift` increased by one (reverts at 2^32).
+    function _increment(uint256 s, uint256 shift) internal pure returns (uint256) {
+        uint256 value = (s >> shift) & _MASK32;
+        if (value == _MASK32) revert CounterOverflow(value);
+        unchecked {
+            return s + (1 << shift);
+        }
+    }
+
+    /// @dev `start + wait`, saturating at 2^256 - 1 (wait times may be "never" = max uint).
+    function _readyAt(uint256 start, uint256 wait) internal pure returns (uint256) {
+        unchecked {
+            uint256 t = start + wait;
+            return t < start ? type(uint256).max : t;
+        }
+    }
+
+    /// @dev Records a validated contribution for `author`: numValid[author]++, totalGoodDataCount++.
+    function _recordGoodData(uint256 s, address author) internal {
+        _state = _increment(s, _GOOD_SHIFT);
+        unchecked {
+            // Bounded by totalGoodDataCount < 2^32, checked above.
+            numValidForAddress[author] += 1;
+        }
+    }
+}
