@@ -1,8 +1,20 @@
-"""The `ape sum` command group: one module per command family, wired here."""
+"""The `ape sum` command group: one module per command family, wired here.
+
+Command modules import Ape's heavy parts inside their functions, so `ape --help` stays fast.
+"""
+
+import importlib
+import importlib.util
 
 import click
 
+from ape_sum._cli.data import add_data, contributions, refund, report
+from ape_sum._cli.demo import demo
+from ape_sum._cli.deploy import deploy
 from ape_sum._cli.doctor import doctor
+from ape_sum._cli.info import info
+from ape_sum._cli.predict import predict
+from ape_sum._cli.train import train
 
 
 @click.group(short_help="Sharing Updatable Models: deploy, train and use models in contracts")
@@ -11,7 +23,20 @@ def cli():
 
     Predictions are free view calls; contributions carry a deposit that an incentive mechanism
     refunds for good data and lets others take for bad data.
+
+    Start with `ape sum demo`, or: train -> deploy -> info / predict -> add-data ->
+    contributions -> refund / report.
     """
 
 
-cli.add_command(doctor)
+COMMANDS = (train, deploy, info, predict, add_data, contributions, refund, report, demo, doctor)
+for command in COMMANDS:
+    cli.add_command(command)
+
+# Commands from other engineers' modules, registered when their module is there:
+# `ape sum simulate` (ape_sum/_cli/simulate.py) and `ape sum gas-report` (ape_sum/_cli/gas.py).
+OPTIONAL_COMMANDS = (("simulate", "simulate"), ("gas", "gas_report"))
+for module_name, attribute in OPTIONAL_COMMANDS:
+    if importlib.util.find_spec(f"ape_sum._cli.{module_name}") is not None:
+        module = importlib.import_module(f"ape_sum._cli.{module_name}")
+        cli.add_command(getattr(module, attribute))

@@ -1,0 +1,187 @@
+"""`ape sum deploy`: deploy a model file as classifier + incentive mechanism + trainer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ape_sum._cli.click_ext import (
+    SumCliContext,
+    SumCommand,
+    account_option,
+    json_option,
+    sum_cli_ctx,
+    user_errors,
+)
+
+_NAME_SUFFIX_LIMIT = 1000
+
+
+@click.command(cls=SumCommand, short_help="Deploy a model file as a SUM trainer")
+@sum_cli_ctx
+@click.argument("model_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--name", help="Name in the registry (default: the model file's name).")
+@click.option("--description", default="", help="What the model does (stored on chain).")
+@click.option("--encoder", "encoder_spec", help="Encoder spec, when the model file has none.")
+@click.option(
+    "--incentive",
+    type=click.Choice(["deposit", "points"]),
+    default="deposit",
+    show_default=True,
+    help="deposit: Deposit, Refund and Take; points: no money, points only.",
+)
+@click.option("--refund-wait", default="1d", show_default=True, help="Wait before refunds/reports.")
+@click.option("--owner-claim-wait", default="7d", show_default=True, help="Wait before owner take.")
+@click.option("--any-claim-wait", default="9d", show_default=True, help="Wait before anyone takes.")
+@click.option(
+    "--cost-weight",
+    default="0.001 ether",
+    show_default=True,
+    help="Deposit scale: cost = weight * 3600 / isqrt(seconds since the last contribution).",
+)
+@click.option("--chunk-size", type=click.IntRange(min=1), help="Values per initialiser tx.")
+@click.option("--resume", is_flag=True, help="Finish an unfinished deployment of the same --name.")
+@account_option
+@json_option
+def deploy(
+    cli_ctx: SumCliContext,
+    model_file: Path,
+    name: str | None,
+    description: str,
+    encoder_spec: str | None,
+    incentive: str,
+    refund_wait: str,
+    owner_claim_wait: str,
+    any_claim_wait: str,
+    cost_weight: str,
+    chunk_size: int | None,
+    resume: bool,
+    account_alias: str | None,
+    as_json: bool,
+):
+    """Deploy MODEL_FILE (from `ape sum train`, or the original system's JSON formats).
+
+    The classifier is initialised in chunks that fit one transaction; every finished step is saved
+    in the registry (.ape-sum/deployments.json), so a deployment that fails half way is finished
+    with --resume instead of being redone. Later commands find the trainer by name, or use the last
+    one deployed on the network.
+    """
+    from ape import chain, networks
+
+    from ape_sum.deployment import IncentiveConfig, deploy_model
+    from ape_sum.encoding import check_compatible, parse_encoder_spec
+    from ape_sum.units import format_wei, parse_duration, parse_wei
+
+    with user_errors(cli_ctx):
+        config = IncentiveConfig(
+            kind=incentive,
+            refund_wait_s=parse_duration(refund_wait),
+            owner_claim_wait_s=parse_duration(owner_claim_wait),
+            any_address_claim_wait_s=parse_duration(any_claim_wait),
+            cost_weight=parse_wei(cost_weight) if incentive == "deposit" else 0,
+        )
+        config.validate()
+        model, spec = _load_model(cli_ctx, model_file)
+        spec = encoder_spec or spec
+        if not spec:
+            cli_ctx.abort(f"{model_file} has no encoder spec: pass --encoder SPEC")
+        check_compatible(parse_encoder_spec(spec), model)
+
+        sender = cli_ctx.resolve_account(account_alias)
+        registry = cli_ctx.registry
+        network = networks.provider.network_choice
+        chain_id = int(chain.chain_id)
+        name = _choose_name(cli_ctx, registry, name, model_file, network, chain_id, resume)
+        if sender.balance == 0:
+            cli_ctx.abort(f"insufficient balance: {sender.address} has no ether to pay for gas")
+
+        cli_ctx.progress(
+            f"Deploying '{name}' ({model.kind}, {len(model.classifications)} classes) on "
+            f"{network} from {sender.address}"
+        )
+
+        def progress(step: str, done: int, total: int) -> None:
+            if step.startswith("initialising"):
+                if total:
+                    width = 24
+                    bar = "#" * (width * done // total) + "." * (width - width * done // total)
+                    cli_ctx.progress(f"  {step} [{bar}] {done}/{total} transactions")
+            elif done < total:
+                cli_ctx.progress(f"  {step}")
+
+        record = deploy_model(
+            model,
+            spec,
+            name=name,
+            description=description,
+            incentive=config,
+            sender=sender,
+            registry=registry,
+            chunk_size=chunk_size,
+            progress=progress,
+        )
+
+    payload = {
+        "name": record.name,
+        "network": record.network,
+        "chain_id": record.chain_id,
+        "model_type": record.model_type,
+        "trainer": record.trainer,
+        "classifier": record.classifier,
+        "incentive_mechanism": record.incentive_mechanism,
+        "incentive": record.incentive,
+        "init_calls": record.init_calls_total,
+        "start_block": record.start_block,
+        "deployer": record.deployer,
+        "registry": str(registry.path),
+    }
+    if as_json:
+        cli_ctx.emit_json(payload)
+        return
+    click.echo(f"Deployed '{record.name}' on {record.network} (chain {record.chain_id})")
+    click.echo(f"  trainer              {record.trainer}")
+    click.echo(f"  classifier           {record.classifier}  ({record.model_type})")
+    kind = "Deposit, Refund and Take" if incentive == "deposit" else "Points"
+    click.echo(f"  incentive mechanism  {record.incentive_mechanism}  ({kind})")
+    if incentive == "deposit":
+        click.echo(f"  cost weight          {format_wei(config.cost_weight)}")
+    click.echo(f"  saved in             {registry.path}")
+    click.echo(f"Next: ape sum info {record.name} --network {record.network}")
+
+
+def _load_model(cli_ctx: SumCliContext, path: Path):
+    from ape_sum.models.files import load_model_file
+
+    if not path.is_file():
+        cli_ctx.abort(f"no model file {str(path)!r}")
+    try:
+        return load_model_file(path)
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        cli_ctx.abort(f"cannot read model file {path.name}: {str(err).splitlines()[0]}")
+
+
+def _choose_name(cli_ctx, registry, name, model_file, network, chain_id, resume) -> str:
+    explicit = name is not None
+    base = name or model_file.stem
+    existing = registry.get(base, network, chain_id)
+    if resume:
+        if existing is None:
+            cli_ctx.abort(f"nothing to resume: no deployment named '{base}' on {network}")
+        if existing.complete:
+            cli_ctx.abort(f"deployment '{base}' is already complete on {network}")
+        return base
+    if existing is None:
+        return base
+    if not existing.complete:
+        cli_ctx.abort(
+            f"deployment '{base}' on {network} is unfinished: add --resume to finish it, "
+            "or choose another --name"
+        )
+    if explicit:
+        cli_ctx.abort(f"a deployment named '{base}' already exists on {network}: choose --name")
+    for suffix in range(2, _NAME_SUFFIX_LIMIT):
+        candidate = f"{base}-{suffix}"
+        if registry.get(candidate, network, chain_id) is None:
+            return candidate
+    cli_ctx.abort(f"too many deployments named '{base}-N': choose --name")

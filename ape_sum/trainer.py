@@ -1,0 +1,269 @@
+"""Open a deployed trainer (by registry name or address) with its classifier, incentive mechanism
+and encoder, and read what the commands show about it.
+
+Nothing here prints; errors are `TrainerError` with a one-line message.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from ape_sum.registry import DeploymentRecord, Registry, RegistryError, network_key
+
+if TYPE_CHECKING:
+    from ape.contracts import ContractInstance
+
+    from ape_sum.encoding import Encoder
+
+__all__ = [
+    "CLASSIFIER_CONTRACTS",
+    "TrainerError",
+    "TrainerHandle",
+    "is_address",
+    "open_trainer",
+]
+
+_ADDRESS_RE = re.compile(r"^0x[0-9a-fA-F]{40}$")
+
+CLASSIFIER_CONTRACTS = {
+    "sparse perceptron": "SparsePerceptron",
+    "dense perceptron": "DensePerceptron",
+    "naive bayes": "NaiveBayes",
+    "nearest centroid classifier": "NearestCentroid",
+    "sparse nearest centroid classifier": "SparseNearestCentroid",
+}
+"""Model type (as in model files) -> contract name; `ape_sum.models.MODEL_TYPES` comes first."""
+
+
+class TrainerError(LookupError):
+    """A trainer that cannot be opened or used; the message is one line and says why."""
+
+
+def is_address(text: str | None) -> bool:
+    return bool(text) and bool(_ADDRESS_RE.match(str(text)))
+
+
+def classifier_contract_name(kind: str) -> str | None:
+    try:
+        from ape_sum.models import MODEL_TYPES
+
+        model_cls = MODEL_TYPES.get(kind)
+        if model_cls is not None:
+            return model_cls.contract_name
+    except ImportError:  # pragma: no cover - the models package ships with ape-sum
+        pass
+    return CLASSIFIER_CONTRACTS.get(kind)
+
+
+@dataclass
+class TrainerHandle:
+    """A deployed trainer and the modules it wires."""
+
+    trainer: ContractInstance
+    classifier: ContractInstance
+    mechanism: ContractInstance
+    record: DeploymentRecord | None
+    network: str
+    chain_id: int
+    incentive_kind: str
+    model_type: str
+    start_block: int = 0
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def address(self) -> str:
+        return str(self.trainer.address)
+
+    @property
+    def name(self) -> str:
+        return self._view("name", self.trainer.name)
+
+    @property
+    def description(self) -> str:
+        return self._view("description", self.trainer.description)
+
+    @property
+    def encoder_spec(self) -> str:
+        return self._view("encoder", self.trainer.encoder)
+
+    @property
+    def owner(self) -> str:
+        return str(self._view("owner", self.trainer.owner))
+
+    @property
+    def classes(self) -> list[str]:
+        if "classes" not in self._cache:
+            count = int(self.classifier.getNumClassifications())
+            self._cache["classes"] = [str(self.classifier.classifications(i)) for i in range(count)]
+        return self._cache["classes"]
+
+    @property
+    def num_features(self) -> int | None:
+        if "num_features" not in self._cache:
+            try:
+                self._cache["num_features"] = int(self.classifier.numFeatures())
+            except Exception:
+                self._cache["num_features"] = None
+        return self._cache["num_features"]
+
+    def _view(self, key: str, method) -> Any:
+        if key not in self._cache:
+            self._cache[key] = method()
+        return self._cache[key]
+
+    @cached_property
+    def encoder(self) -> Encoder:
+        """The trainer's own encoder (`EncodingError` when its spec cannot be used here)."""
+        from ape_sum.encoding import parse_encoder_spec
+
+        return parse_encoder_spec(self.encoder_spec)
+
+    def class_index(self, label: str) -> int:
+        """The index of class `label` (a class name, or its index as a number)."""
+        classes = self.classes
+        if label in classes:
+            return classes.index(label)
+        lowered = [c.lower() for c in classes]
+        if label.lower() in lowered:
+            return lowered.index(label.lower())
+        if label.isascii() and label.isdigit() and int(label) < len(classes):
+            return int(label)
+        raise TrainerError(
+            f"label {label!r} is not a class of this model (classes: {', '.join(classes)})"
+        )
+
+    def class_name(self, index: int) -> str:
+        classes = self.classes
+        return classes[index] if 0 <= index < len(classes) else f"class {index}"
+
+    def encode(self, text: str) -> list[int]:
+        """Encode a CLI input with the trainer's encoder and check it fits the model."""
+        from ape_sum.encoding import EncodingError
+
+        encoder = self.encoder
+        data = encoder.encode_text(text)
+        if not data:
+            raise EncodingError("the input encodes to an empty vector")
+        n = self.num_features
+        if n is not None and encoder.sparse is False and len(data) != n:
+            raise EncodingError(f"wrong dimension: got {len(data)} values, the model takes {n}")
+        if n is not None and encoder.sparse:
+            bad = [i for i in data if not 0 <= i < n]
+            if bad:
+                raise EncodingError(f"feature index {bad[0]} is outside the model's [0, {n})")
+        return data
+
+    def predict(self, data: list[int]) -> int:
+        """The on-chain prediction (a free call); `ContractLogicError` when the model refuses."""
+        return int(self.trainer.predict(data))
+
+    def incentive_parameters(self) -> dict[str, Any]:
+        mech = self.mechanism
+        params: dict[str, Any] = {
+            "kind": self.incentive_kind,
+            "address": str(mech.address),
+            "refund_wait_s": int(mech.refundWaitTimeS()),
+            "owner_claim_wait_s": int(mech.ownerClaimWaitTimeS()),
+            "any_address_claim_wait_s": int(mech.anyAddressClaimWaitTimeS()),
+            "total_submitted": int(mech.totalSubmitted()),
+            "total_good_data": int(mech.totalGoodDataCount()),
+            "next_add_data_cost_wei": int(mech.getNextAddDataCost()),
+        }
+        if self.incentive_kind == "deposit" and hasattr(mech, "costWeight"):
+            params["cost_weight_wei"] = int(mech.costWeight())
+        return params
+
+
+def _contract_at(name: str, address: str) -> ContractInstance:
+    from ape_sum.deployment import container
+
+    return container(name).at(address, fetch_from_explorer=False, detect_proxy=False)
+
+
+def _has_code(address: str) -> bool:
+    from ape import networks
+
+    code = networks.provider.get_code(address)
+    return bool(code) and code not in (b"", "0x")
+
+
+def _incentive_kind(address: str) -> str:
+    """`deposit` or `points`, read from the mechanism itself when the registry does not say: only
+    Deposit, Refund and Take has `costWeight()`."""
+    from ape.exceptions import ApeException
+
+    try:
+        _contract_at("DepositRefundTake", address).costWeight()
+    except (ApeException, ValueError):
+        return "points"
+    return "deposit"
+
+
+def open_trainer(name_or_address: str | None, registry: Registry | None = None) -> TrainerHandle:
+    """The trainer named `name_or_address` in the registry (or at that address), else the last one
+    deployed on the connected network."""
+    from ape import chain, networks
+
+    from ape_sum.deployment import DeploymentError
+
+    registry = registry or Registry()
+    network = networks.provider.network_choice
+    chain_id = int(chain.chain_id)
+    record: DeploymentRecord | None = None
+    try:
+        record = registry.find(name_or_address, network, chain_id)
+        address = str(record.trainer)
+    except RegistryError as err:
+        if not is_address(name_or_address):
+            here = network_key(network, chain_id)
+            elsewhere = [
+                key for key in (registry.locate(name_or_address) if name_or_address else [])
+                if key != here
+            ]  # fmt: skip
+            if elsewhere:
+                raise TrainerError(
+                    f"{err}; a deployment with that name exists on {', '.join(elsewhere)}: "
+                    "pass that --network"
+                ) from None
+            raise TrainerError(str(err)) from None
+        address = str(name_or_address)
+
+    if not _has_code(address):
+        raise TrainerError(
+            f"no contract at {address} on {network} (chain {chain_id}): wrong network, or the "
+            "node was restarted since the deployment"
+        )
+    try:
+        trainer = _contract_at("CollaborativeTrainer", address)
+        classifier_address = str(trainer.classifier())
+        mechanism_address = str(trainer.incentiveMechanism())
+    except DeploymentError:
+        raise
+    except Exception as err:
+        detail = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise TrainerError(f"{address} is not a SUM trainer on {network}: {detail}") from None
+
+    model_type = record.model_type if record and record.model_type else "unknown"
+    contract_name = classifier_contract_name(model_type) or "IClassifier"
+    classifier = _contract_at(contract_name, classifier_address)
+    if record and record.incentive.get("kind"):
+        kind = str(record.incentive["kind"])
+    else:
+        kind = _incentive_kind(mechanism_address)
+    mechanism_contract = "DepositRefundTake" if kind == "deposit" else "Points"
+    mechanism = _contract_at(mechanism_contract, mechanism_address)
+    start_block = int(record.start_block) if record and record.start_block is not None else 0
+    return TrainerHandle(
+        trainer=trainer,
+        classifier=classifier,
+        mechanism=mechanism,
+        record=record,
+        network=network,
+        chain_id=chain_id,
+        incentive_kind=kind,
+        model_type=model_type,
+        start_block=start_block,
+    )
