@@ -142,8 +142,9 @@ def main(argv: list[str]) -> int:
     results: list[PhaseResult] = []
     with tempfile.TemporaryDirectory(prefix="ape-sum-harness-") as tmp:
         work = Path(tmp)
-        for network in ("ethereum:local:test", "ethereum:local:foundry"):
-            results.append(run_phase(network, ["-m", "not fork_only", *argv], env, work))
+        results.append(run_phase("ethereum:local:test", ["-m", "not fork_only", *argv], env, work))
+        chain_only = ["-m", "not fork_only and not offchain", *argv]
+        results.append(run_phase("ethereum:local:foundry", chain_only, env, work))
 
         upstream, uri = start_upstream(anvil, work)
         try:
@@ -151,7 +152,8 @@ def main(argv: list[str]) -> int:
             deployment = deploy_upstream(uri, fork_env, work / "upstream-deployment.json")
             print(f"\nupstream mainnet stand-in at {uri}, trainer {deployment['trainer']}")
             fork_env[UPSTREAM_ENV] = json.dumps({"uri": uri, "deployment": deployment})
-            results.append(run_phase("ethereum:mainnet-fork:foundry", argv, fork_env, work))
+            fork_args = ["-m", "not offchain", *argv]
+            results.append(run_phase("ethereum:mainnet-fork:foundry", fork_args, fork_env, work))
         finally:
             stop(upstream)
 
