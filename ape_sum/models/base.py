@@ -41,6 +41,53 @@ def check_int64(values: Sequence[int]) -> None:
             raise ModelInputError("ValueNotInt64", f"{v} does not fit int64")
 
 
+def pack_lanes(values: Sequence[int], lanes: int, bits: int, encode: Any) -> list[int]:
+    """Slot words of `values` packed `lanes` per slot, `bits` each, lane `l` at bit `bits * l`;
+    `encode(v)` gives a lane's stored bits (offset applied). The last slot's unused lanes hold
+    `encode(0)`."""
+    mask = (1 << bits) - 1
+    words = []
+    for start in range(0, len(values), lanes):
+        group = list(values[start : start + lanes])
+        group += [0] * (lanes - len(group))
+        word = 0
+        for lane, v in enumerate(group):
+            word |= (encode(v) & mask) << (bits * lane)
+        words.append(word)
+    return words
+
+
+def packed_calls(
+    words: Sequence[int], slots_per_call: int, skip_zero: bool
+) -> list[tuple[str, list[Any]]]:
+    """`initializePacked(startSlot, words)` calls covering `words`, at most `slots_per_call`
+    words each. With `skip_zero`, the word 0 stands for a slot left unwritten (it reads as all
+    zeros): runs of them are left out of the calls, and a call never starts or ends with one."""
+    if slots_per_call <= 0:
+        raise ValueError("chunk_size must be positive")
+    calls: list[tuple[str, list[Any]]] = []
+    i, n = 0, len(words)
+    while i < n:
+        if skip_zero and words[i] == 0:
+            i += 1
+            continue
+        stop = min(i + slots_per_call, n)
+        if skip_zero:
+            while words[stop - 1] == 0:
+                stop -= 1
+        calls.append(("initializePacked", [i, list(words[i:stop])]))
+        i = stop
+    return calls
+
+
+def slots_per_call(chunk_size: int | None, default_chunk_size: int, lanes: int) -> int:
+    """Slots per initialiser call for a chunk size given in values (at least one slot)."""
+    size = chunk_size or default_chunk_size
+    if size <= 0:
+        raise ValueError("chunk_size must be positive")
+    return max(1, size // lanes)
+
+
 def chunks(size: int, chunk_size: int) -> list[tuple[int, int]]:
     """`(start, stop)` pairs covering `range(size)`; a zero-size array still gets no chunk."""
     if chunk_size <= 0:
@@ -122,6 +169,8 @@ class Classifier(abc.ABC):
     def init_calls(self, chunk_size: int | None = None) -> list[tuple[str, list[Any]]]:
         """`(method, args)` initialiser calls, in order, to send before `finalize(trainer)`.
 
-        They cover the whole parameter array (zeros included) so that no later update pays for a
-        zero to non-zero storage write.
+        `chunk_size` is in values per call (rounded down to whole slots, at least one). Dense
+        models write every slot (zeros included) so that no later update pays for a zero to
+        non-zero storage write; sparse models (naive Bayes, sparse perceptron) leave all-zero
+        slots unwritten, which reads the same and is cheaper overall (see docs/MODELS.md).
         """

@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
-from ape_sum.models.base import TO_FLOAT, Classifier, ModelInputError, chunks
+from ape_sum.models.base import (
+    TO_FLOAT,
+    Classifier,
+    ModelInputError,
+    pack_lanes,
+    packed_calls,
+    slots_per_call,
+)
 
 MAX_COUNT = 2**32 - 2
 MAX_CLASS_COUNT = 2**64 - 1
@@ -31,7 +38,7 @@ class NaiveBayes(Classifier):
     kind: ClassVar[str] = "naive bayes"
     contract_name: ClassVar[str] = "NaiveBayes"
     sparse: ClassVar[bool] = True
-    default_chunk_size: ClassVar[int] = 1000
+    default_chunk_size: ClassVar[int] = 2000
 
     def __init__(
         self,
@@ -136,10 +143,14 @@ class NaiveBayes(Classifier):
         """Counts in the contract's flat layout: index = feature * numClasses + class."""
         return [v for row in self.counts for v in row]
 
+    def packed_words(self) -> list[int]:
+        """Count slots as stored (8 uint32 lanes, count + 1); an all-zero slot is 0 (unwritten)."""
+        words = pack_lanes(self.flat_counts(), 8, 32, lambda v: v + 1)
+        zero = pack_lanes([0], 8, 32, lambda v: v + 1)[0]
+        return [0 if w == zero else w for w in words]
+
     def init_calls(self, chunk_size: int | None = None) -> list[tuple[str, list[Any]]]:
-        flat = self.flat_counts()
-        size = chunk_size or self.default_chunk_size
-        return [
-            ("initializeCounts", [start, flat[start:stop]])
-            for start, stop in chunks(len(flat), size)
-        ]
+        """Only the slots holding a non-zero count are written (never-written slots read as
+        zeros; an update touching one pays a zero to non-zero write once)."""
+        per_call = slots_per_call(chunk_size, self.default_chunk_size, 8)
+        return packed_calls(self.packed_words(), per_call, skip_zero=True)

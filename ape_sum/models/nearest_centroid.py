@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
-from ape_sum.models.base import TO_FLOAT, Classifier, ModelInputError, chunks, trunc_div
+from ape_sum.models.base import (
+    TO_FLOAT,
+    Classifier,
+    ModelInputError,
+    chunks,
+    pack_lanes,
+    packed_calls,
+    slots_per_call,
+    trunc_div,
+)
 
 MAX_I32 = 2**31 - 1
 MAX_U64 = 2**64 - 1
@@ -31,7 +40,7 @@ class NearestCentroid(Classifier):
     kind: ClassVar[str] = "nearest centroid classifier"
     contract_name: ClassVar[str] = "NearestCentroid"
     sparse: ClassVar[bool] = False
-    default_chunk_size: ClassVar[int] = 1000
+    default_chunk_size: ClassVar[int] = 2000
 
     def __init__(
         self,
@@ -41,6 +50,8 @@ class NearestCentroid(Classifier):
         centroids: Sequence[Sequence[int]] | None = None,
     ) -> None:
         super().__init__(classifications, num_features)
+        if num_features > MAX_FEATURES:
+            raise ModelInputError("InvalidParameter", f"dimension {num_features}")
         self.data_counts = _check_counts(data_counts, self.num_classes, MAX_U64)
         if centroids is None:
             self.centroids = [[0] * self.num_features for _ in range(self.num_classes)]
@@ -85,13 +96,17 @@ class NearestCentroid(Classifier):
     def constructor_args(self) -> list[Any]:
         return [list(self.classifications), self.num_features, list(self.data_counts)]
 
-    def init_calls(self, chunk_size: int | None = None) -> list[tuple[str, list[Any]]]:
-        size = chunk_size or self.default_chunk_size
+    def packed_words(self) -> list[int]:
+        """Centroid slots as stored, class after class (`ceil(dim / 8)` slots each, 8 int32 lanes
+        XOR 2^31)."""
         return [
-            ("initializeCentroid", [c, start, cen[start:stop]])
-            for c, cen in enumerate(self.centroids)
-            for start, stop in chunks(self.num_features, size)
+            w for cen in self.centroids for w in pack_lanes(cen, 8, 32, lambda v: v ^ 0x80000000)
         ]
+
+    def init_calls(self, chunk_size: int | None = None) -> list[tuple[str, list[Any]]]:
+        """Every slot is written (dense: no update pays a zero to non-zero write)."""
+        per_call = slots_per_call(chunk_size, self.default_chunk_size, 8)
+        return packed_calls(self.packed_words(), per_call, skip_zero=False)
 
 
 class SparseNearestCentroid(Classifier):

@@ -10,13 +10,25 @@ from ape_sum.models.base import (
     TO_FLOAT,
     Classifier,
     ModelInputError,
-    chunks,
+    pack_lanes,
+    packed_calls,
+    slots_per_call,
     trunc_div,
 )
 
+#: Largest magnitude of a dense perceptron weight (int48 lanes; int48.min is never stored).
+MAX_I48 = 2**47 - 1
+
 
 class _Perceptron(Classifier):
-    default_chunk_size: ClassVar[int] = 500
+    default_chunk_size: ClassVar[int] = 1000
+    #: Largest magnitude of a weight (the packed lane's range).
+    max_weight: ClassVar[int] = MAX_I64
+    #: Packed layout: weights per slot and bits per lane.
+    lanes: ClassVar[int] = 4
+    lane_bits: ClassVar[int] = 64
+    #: Whether all-zero slots are left unwritten at deployment.
+    skip_zero_slots: ClassVar[bool] = True
 
     def __init__(
         self,
@@ -42,20 +54,40 @@ class _Perceptron(Classifier):
         else:
             if len(weights) != self.num_features:
                 raise ValueError(f"{len(weights)} weights for {self.num_features} features")
+            # Any int64 but int64.min is accepted here (model files round-trip); a weight beyond
+            # the contract's lane range (`max_weight`) is refused when deploying.
             for i, w in enumerate(weights):
                 if not -MAX_I64 <= w <= MAX_I64:
                     raise ModelInputError("ValueOutOfRange", f"weight {i} = {w}")
             self.weights = [int(w) for w in weights]
 
+    def check_deployable(self) -> None:
+        """Raise `ValueOutOfRange` if a weight does not fit the contract's packed lane."""
+        for i, w in enumerate(self.weights):
+            if not -self.max_weight <= w <= self.max_weight:
+                raise ModelInputError(
+                    "ValueOutOfRange", f"weight {i} = {w} does not fit {self.lane_bits} bits"
+                )
+
     def constructor_args(self) -> list[Any]:
+        self.check_deployable()
         return [list(self.classifications), self.num_features, self.intercept, self.learning_rate]
 
+    def packed_words(self) -> list[int]:
+        """The weight slots as stored: lanes XOR 2^(bits-1); a slot of zero weights is 0 when
+        `skip_zero_slots` (left unwritten)."""
+        self.check_deployable()
+        bits = self.lane_bits
+        sign = 1 << (bits - 1)
+        words = pack_lanes(self.weights, self.lanes, bits, lambda v: v ^ sign)
+        if self.skip_zero_slots:
+            zero = pack_lanes([0], self.lanes, bits, lambda v: v ^ sign)[0]
+            words = [0 if w == zero else w for w in words]
+        return words
+
     def init_calls(self, chunk_size: int | None = None) -> list[tuple[str, list[Any]]]:
-        size = chunk_size or self.default_chunk_size
-        return [
-            ("initializeWeights", [start, self.weights[start:stop]])
-            for start, stop in chunks(self.num_features, size)
-        ]
+        per_call = slots_per_call(chunk_size, self.default_chunk_size, self.lanes)
+        return packed_calls(self.packed_words(), per_call, self.skip_zero_slots)
 
     def _margin(self, data: Sequence[int]) -> int:  # pragma: no cover - overridden
         raise NotImplementedError
@@ -95,7 +127,7 @@ class SparsePerceptron(_Perceptron):
         w = self.weights
         for i in data:
             v = new.get(i, w[i]) + delta
-            if not -MAX_I64 <= v <= MAX_I64:
+            if not -self.max_weight <= v <= self.max_weight:
                 raise ModelInputError("ParameterOverflow", f"weight {i} would be {v}")
             new[i] = v
         for i, v in new.items():
@@ -103,7 +135,17 @@ class SparsePerceptron(_Perceptron):
 
 
 class DensePerceptron(_Perceptron):
-    """`m = intercept * 1e9 + sum(w_i * x_i)`; mistake: `w_i += sign * trunc(x_i * lr / 1e9)`."""
+    """`m = intercept * 1e9 + sum(w_i * x_i)`; mistake: `w_i += sign * trunc(x_i * lr / 1e9)`.
+
+    On chain the weights are int48 (`|w| <= 2^47 - 1`, about 140,737 in real units), 5 per slot:
+    an update leaving that range raises `ParameterOverflow`, and a model holding a larger weight
+    (accepted by the constructor, so model files round-trip) raises `ValueOutOfRange` from
+    `constructor_args()` / `init_calls()`, before anything is sent."""
+
+    max_weight: ClassVar[int] = MAX_I48
+    lanes: ClassVar[int] = 5
+    lane_bits: ClassVar[int] = 48
+    skip_zero_slots: ClassVar[bool] = False
 
     kind: ClassVar[str] = "dense perceptron"
     contract_name: ClassVar[str] = "DensePerceptron"
@@ -122,7 +164,7 @@ class DensePerceptron(_Perceptron):
         new = []
         for i, (w, x) in enumerate(zip(self.weights, data, strict=True)):
             v = w + sign * trunc_div(x * lr, TO_FLOAT)
-            if not -MAX_I64 <= v <= MAX_I64:
+            if not -self.max_weight <= v <= self.max_weight:
                 raise ModelInputError("ParameterOverflow", f"weight {i} would be {v}")
             new.append(v)
         self.weights = new

@@ -15,6 +15,10 @@ abstract contract ClassifierBase is IClassifier {
     uint256 internal constant NORM_TOLERANCE = 1e11;
     /// @dev Largest int64 weight; int64.min is excluded (packed encoding).
     int256 internal constant MAX_I64 = type(int64).max;
+    /// @dev `x + 2^63` (mod 2^256) is below 2^64 exactly when the calldata word `x` is a valid
+    /// int64; the dense loops OR these together and `_checkNorm` tests the bits above 63.
+    uint256 internal constant I64_BIAS = 0x8000000000000000;
+    uint256 private constant INT64_BITS = 64;
 
     /// @notice Caller is not the owner (the deployer).
     error NotOwner(address caller);
@@ -51,6 +55,13 @@ abstract contract ClassifierBase is IClassifier {
 
     /// @notice A class's data count (or feature total) would leave its packed range.
     error ClassCountOverflow(uint64 classification);
+    /// @notice A pre-encoded slot word of `initializePacked` is not a valid encoding (a lane holds
+    /// the excluded value, unused bits are set, or lanes past the array's end are not zero).
+    error InvalidPackedWord(uint256 slotIndex, uint256 word);
+
+    /// @notice Emitted for each `initializePacked` chunk: slots `startSlot ..` of the parameter
+    /// array (relative to its base), `count` words (zero words are skipped, not written).
+    event PackedInitialized(uint256 startSlot, uint256 count);
 
     /// @notice Emitted when training changed the model.
     event Updated(uint64 classification);
@@ -119,24 +130,19 @@ abstract contract ClassifierBase is IClassifier {
         }
     }
 
-    /// @dev Dense input checks: dimension, well-formed int64 words and L2 normalisation.
-    function _checkDense(int64[] calldata data) internal view {
-        uint256 n = numFeatures;
-        if (data.length != n) revert WrongDimension(data.length, n);
-        uint256 s;
-        bool bad;
-        assembly {
-            let p := data.offset
-            let end := add(p, shl(5, n))
-            for {} lt(p, end) { p := add(p, 0x20) } {
-                let v := calldataload(p)
-                bad := or(bad, iszero(eq(signextend(7, v), v)))
-                s := add(s, mul(v, v))
-            }
-        }
-        if (bad) revert(); // not ABI-encodable from an int64[]; same as Solidity's own decoder
+    /// @dev Dense input checks after a fused pass over the values: a word that is not an int64
+    /// (`biased`, the OR of every `x + I64_BIAS`, reaches bit 64; such a word is not ABI-encodable
+    /// from an int64[], so revert without data like Solidity's own decoder), then L2 normalisation
+    /// of `s = sum(x_i^2)`.
+    function _checkNorm(uint256 biased, uint256 s) internal pure {
+        if (biased >> INT64_BITS != 0) revert();
         uint256 diff = s > UNIT_NORM_SQ ? s - UNIT_NORM_SQ : UNIT_NORM_SQ - s;
         if (diff >= NORM_TOLERANCE) revert NotNormalized(s);
+    }
+
+    /// @dev Reverts `WrongDimension` unless `length == numFeatures`.
+    function _checkDimension(uint256 length) internal view {
+        if (length != numFeatures) revert WrongDimension(length, numFeatures);
     }
 
     /// @dev Sparse input check of one index; returns it as an unsigned integer.

@@ -3,29 +3,35 @@ pragma solidity ^0.8.30;
 
 import {ClassifierBase} from "./ClassifierBase.sol";
 import {IClassifier} from "../interfaces/IClassifier.sol";
-import {PackedSlots as P} from "../libraries/PackedSlots.sol";
 
 /// @title DensePerceptron
 /// @notice Binary perceptron over dense L2-normalised inputs (x 1e9).
 /// `m = intercept * 1e9 + sum(w_i * x_i)` (all on the 1e18 scale); predicts 1 iff `m > 0`.
 /// On a wrong prediction `w_i += sign * ((x_i * learningRate) / 1e9)` with the division truncating
-/// toward zero (sign +1 for label 1, -1 for label 0).
-/// @dev Weights: int64 x4 per slot at `PARAMS_SLOT + i / 4`, lane `i % 4` (see PackedSlots).
+/// toward zero (sign +1 for label 1, -1 for label 0). Weights are int48: `|w_i| <= 2^47 - 1`
+/// (about 140,737 in real units); an update leaving that range reverts `ParameterOverflow`.
+/// @dev Weights: int48 x5 per slot at `PARAMS_SLOT + i / 5`, lane `i % 5` in bits
+/// `[48 * lane, 48 * lane + 48)`, stored XOR 2^47 per lane (int48.min is never stored), bits
+/// 240..255 zero (see PackedSlots).
 contract DensePerceptron is ClassifierBase {
-    uint256 private constant LANES = 4;
+    uint256 private constant LANES = 5;
     uint256 private constant NUM_PERCEPTRON_CLASSES = 2;
     // Literal copies of PackedSlots constants, for inline assembly.
-    uint256 private constant X64 = 0x8000000000000000800000000000000080000000000000008000000000000000;
+    uint256 private constant X48 = 0x0000800000000000800000000000800000000000800000000000800000000000;
+    uint256 private constant ONES48 = 0x0000000000000001000000000001000000000001000000000001000000000001;
     uint256 private constant PARAMS = 0xa116eccbdf58ce95d147d0972cecb4098c3ae2c8e920a6f7880449042e90728e;
-    uint256 private constant MAX64 = 0x7fffffffffffffff;
+    uint256 private constant MAX48 = 0x7fffffffffff;
+    uint256 private constant TWO_MAX48 = 0xfffffffffffe;
+    uint256 private constant MASK48 = 0xffffffffffff;
+    uint256 private constant LANE_BITS = 48;
+    uint256 private constant USED_BITS = 240;
+    /// @dev Bytes of calldata per full slot of values (5 x 32).
+    uint256 private constant SLOT_STRIDE = 0xa0;
 
     /// @notice Intercept (x 1e9); the margin uses `intercept * 1e9`.
     int64 public immutable intercept;
     /// @notice Learning rate (x 1e9).
     int64 public immutable learningRate;
-
-    /// @notice Emitted for each initialisation chunk.
-    event WeightsInitialized(uint256 startIndex, uint256 count);
 
     /// @param classNames exactly two class names (index 0 is the "negative" class)
     /// @param dimension number of input values
@@ -45,36 +51,66 @@ contract DensePerceptron is ClassifierBase {
         learningRate = learningRate_;
     }
 
-    /// @notice Set weights `startIndex ..` to `values` (x 1e9). Owner only, before `finalize`.
-    /// @dev Deployment should write every weight (zeros included). 500 weights cost about 3.1M gas.
-    function initializeWeights(uint256 startIndex, int64[] calldata values) external onlyInitializer {
-        _checkChunk(startIndex, values.length, numFeatures);
-        for (uint256 j; j < values.length; ++j) {
-            int64 v = values[j];
-            if (v == type(int64).min) revert ValueOutOfRange(startIndex + j, v);
-            uint256 i = startIndex + j;
-            uint256 slot = P.PARAMS_SLOT + i / LANES;
-            P.store64(slot, P.set64(P.load64(slot), i % LANES, uint256(int256(v))));
+    /// @notice Write pre-encoded slot words (5 int48 lanes each, lane XOR 2^47, bits 240..255
+    /// zero) to weight slots `startSlot ..` (weights `5 * startSlot ..`); a zero word leaves its
+    /// slot untouched. Lanes past the last weight must encode 0. Owner only, before `finalize`.
+    /// @dev One SSTORE per word (~22,600 gas per new slot); invalid words revert
+    /// `InvalidPackedWord`.
+    /// @param startSlot first slot, relative to the weight array
+    /// @param words encoded slot words
+    function initializePacked(uint256 startSlot, uint256[] calldata words) external onlyInitializer {
+        uint256 n = numFeatures;
+        uint256 numSlots = (n + LANES - 1) / LANES;
+        _checkChunk(startSlot, words.length, numSlots);
+        // bits of the last slot past the last weight (must decode to zero)
+        uint256 tailShift = (n % LANES) * LANE_BITS;
+        uint256 bad; // slot index + 1 of the first invalid word
+        assembly {
+            let slot := add(PARAMS, startSlot)
+            let last := add(PARAMS, sub(numSlots, 1))
+            let p := words.offset
+            for { let end := add(p, shl(5, words.length)) } lt(p, end) { p := add(p, 0x20) } {
+                let w := calldataload(p)
+                if w {
+                    let fault := or(
+                        shr(USED_BITS, w),
+                        and(and(sub(w, ONES48), not(w)), X48)
+                    )
+                    if and(eq(slot, last), iszero(iszero(tailShift))) {
+                        fault := or(fault, shr(tailShift, xor(w, X48)))
+                    }
+                    if fault {
+                        bad := add(sub(slot, PARAMS), 1)
+                        break
+                    }
+                    sstore(slot, w)
+                }
+                slot := add(slot, 1)
+            }
         }
-        emit WeightsInitialized(startIndex, values.length);
+        if (bad != 0) revert InvalidPackedWord(bad - 1, words[bad - 1 - startSlot]);
+        emit PackedInitialized(startSlot, words.length);
     }
 
     /// @notice Weight `index` (x 1e9).
-    function weights(uint256 index) external view returns (int64) {
+    function weights(uint256 index) external view returns (int64 w) {
         _checkChunk(index, 1, numFeatures);
-        return int64(P.getI64(P.load64(P.PARAMS_SLOT + index / LANES), index % LANES));
+        uint256 slot = PARAMS + index / LANES;
+        uint256 sh = (index % LANES) * LANE_BITS;
+        assembly {
+            let raw := sload(slot)
+            if raw { w := signextend(5, shr(sh, xor(raw, X48))) }
+        }
     }
 
     /// @inheritdoc IClassifier
     function predict(int64[] calldata data) external view returns (uint64) {
-        _checkDense(data);
         return _margin(data) > 0 ? 1 : 0;
     }
 
     /// @inheritdoc IClassifier
     function update(int64[] calldata data, uint64 classification) external {
         _checkUpdate(classification);
-        _checkDense(data);
         uint64 predicted = _margin(data) > 0 ? 1 : 0;
         if (predicted == classification) return;
         int256 lr = classification == 1 ? int256(learningRate) : -int256(learningRate);
@@ -84,70 +120,136 @@ contract DensePerceptron is ClassifierBase {
     }
 
     /// @dev Add `trunc(x_i * lr / 1e9)` to every weight; returns `index + 1` and the value of the
-    /// first weight that leaves the int64 range (0 if none). `x` is taken as 0 past the vector's end.
+    /// first weight that leaves the int48 range (0 if none). `data` has passed `_margin`.
     function _apply(int64[] calldata data, int256 lr)
         private
         returns (uint256 badIndex, int256 badValue)
     {
         uint256 n = data.length;
         assembly {
-            for { let i := 0 } lt(i, n) { i := add(i, 4) } {
-                let plain := sload(add(PARAMS, shr(2, i)))
-                if plain { plain := xor(plain, X64) }
-                let out := 0
-                for { let l := 0 } lt(l, 4) { l := add(l, 1) } {
-                    let v := add(
-                        signextend(7, shr(shl(6, l), plain)),
-                        sdiv(
-                            mul(
-                                mul(calldataload(add(data.offset, shl(5, add(i, l)))), lt(add(i, l), n)),
-                                lr
-                            ),
-                            1000000000
+            let p := data.offset
+            let slot := PARAMS
+            for { let full := add(p, mul(div(n, LANES), SLOT_STRIDE)) } lt(p, full) {} {
+                let w := sload(slot)
+                if w { w := xor(w, X48) }
+                let v := add(signextend(5, w), sdiv(mul(calldataload(p), lr), 1000000000))
+                let o := gt(add(v, MAX48), TWO_MAX48)
+                let out := and(v, MASK48)
+                v := add(
+                    signextend(5, shr(48, w)),
+                    sdiv(mul(calldataload(add(p, 0x20)), lr), 1000000000)
+                )
+                o := or(o, gt(add(v, MAX48), TWO_MAX48))
+                out := or(out, shl(48, and(v, MASK48)))
+                v := add(
+                    signextend(5, shr(96, w)),
+                    sdiv(mul(calldataload(add(p, 0x40)), lr), 1000000000)
+                )
+                o := or(o, gt(add(v, MAX48), TWO_MAX48))
+                out := or(out, shl(96, and(v, MASK48)))
+                v := add(
+                    signextend(5, shr(144, w)),
+                    sdiv(mul(calldataload(add(p, 0x60)), lr), 1000000000)
+                )
+                o := or(o, gt(add(v, MAX48), TWO_MAX48))
+                out := or(out, shl(144, and(v, MASK48)))
+                v := add(
+                    signextend(5, shr(192, w)),
+                    sdiv(mul(calldataload(add(p, 0x80)), lr), 1000000000)
+                )
+                o := or(o, gt(add(v, MAX48), TWO_MAX48))
+                out := or(out, shl(192, and(v, MASK48)))
+                if and(o, iszero(badIndex)) {
+                    // rare: find the first lane of this slot that left the range
+                    for { let l := 0 } lt(l, LANES) { l := add(l, 1) } {
+                        let u := add(
+                            signextend(5, shr(mul(l, 48), w)),
+                            sdiv(mul(calldataload(add(p, shl(5, l))), lr), 1000000000)
                         )
-                    )
-                    if and(iszero(badIndex), or(sgt(v, MAX64), slt(v, sub(0, MAX64)))) {
-                        badIndex := add(add(i, l), 1)
-                        badValue := v
+                        if gt(add(u, MAX48), TWO_MAX48) {
+                            badIndex := add(add(shr(5, sub(p, data.offset)), l), 1)
+                            badValue := u
+                            break
+                        }
                     }
-                    out := or(out, shl(shl(6, l), and(v, 0xffffffffffffffff)))
                 }
-                sstore(add(PARAMS, shr(2, i)), xor(out, X64))
+                sstore(slot, xor(out, X48))
+                p := add(p, SLOT_STRIDE)
+                slot := add(slot, 1)
+            }
+            let end := add(data.offset, shl(5, n))
+            if lt(p, end) {
+                // last, partial slot: lanes past the end keep their (zero) weights
+                let w := sload(slot)
+                if w { w := xor(w, X48) }
+                let out := w
+                for { let sh := 0 } lt(p, end) { p := add(p, 0x20) } {
+                    let u := add(
+                        signextend(5, shr(sh, w)),
+                        sdiv(mul(calldataload(p), lr), 1000000000)
+                    )
+                    if and(gt(add(u, MAX48), TWO_MAX48), iszero(badIndex)) {
+                        badIndex := add(shr(5, sub(p, data.offset)), 1)
+                        badValue := u
+                    }
+                    out := or(and(out, not(shl(sh, MASK48))), shl(sh, and(u, MASK48)))
+                    sh := add(sh, 48)
+                }
+                sstore(slot, xor(out, X48))
             }
         }
     }
 
-    /// @dev `intercept * 1e9 + sum(w_i * x_i)`; `data` must have passed `_checkDense`.
+    /// @dev Checks the input (dimension, int64 words, normalisation) and returns
+    /// `intercept * 1e9 + sum(w_i * x_i)`, in one pass over the calldata.
     function _margin(int64[] calldata data) private view returns (int256 m) {
-        m = int256(intercept) * TO_FLOAT;
         uint256 n = data.length;
-        uint256 base = P.PARAMS_SLOT;
+        _checkDimension(n);
+        m = int256(intercept) * TO_FLOAT;
+        uint256 s; // sum of squares
+        uint256 bad; // OR of every x + 2^63: reaches bit 64 iff some word is not an int64
         assembly {
             let p := data.offset
-            let end := add(p, shl(5, n))
-            let slot := base
-            // lanes past the end of the vector hold weight 0, so what lies beyond does not matter
-            for {} lt(p, end) {} {
-                let raw := sload(slot)
-                if raw {
-                    let w := xor(raw, X64)
-                    m := add(
-                        m,
-                        add(
-                            add(
-                                mul(signextend(7, w), calldataload(p)),
-                                mul(signextend(7, shr(64, w)), calldataload(add(p, 0x20)))
-                            ),
-                            add(
-                                mul(signextend(7, shr(128, w)), calldataload(add(p, 0x40))),
-                                mul(sar(192, w), calldataload(add(p, 0x60)))
-                            )
-                        )
-                    )
-                }
-                p := add(p, 0x80)
+            let slot := PARAMS
+            for { let full := add(p, mul(div(n, LANES), SLOT_STRIDE)) } lt(p, full) {} {
+                let w := sload(slot)
+                if w { w := xor(w, X48) }
+                let x := calldataload(p)
+                bad := or(bad, add(x, I64_BIAS))
+                s := add(s, mul(x, x))
+                let t := mul(signextend(5, w), x)
+                x := calldataload(add(p, 0x20))
+                bad := or(bad, add(x, I64_BIAS))
+                s := add(s, mul(x, x))
+                t := add(t, mul(signextend(5, shr(48, w)), x))
+                x := calldataload(add(p, 0x40))
+                bad := or(bad, add(x, I64_BIAS))
+                s := add(s, mul(x, x))
+                t := add(t, mul(signextend(5, shr(96, w)), x))
+                x := calldataload(add(p, 0x60))
+                bad := or(bad, add(x, I64_BIAS))
+                s := add(s, mul(x, x))
+                t := add(t, mul(signextend(5, shr(144, w)), x))
+                x := calldataload(add(p, 0x80))
+                bad := or(bad, add(x, I64_BIAS))
+                s := add(s, mul(x, x))
+                m := add(m, add(t, mul(signextend(5, shr(192, w)), x)))
+                p := add(p, SLOT_STRIDE)
                 slot := add(slot, 1)
             }
+            let end := add(data.offset, shl(5, n))
+            if lt(p, end) {
+                let w := sload(slot)
+                if w { w := xor(w, X48) }
+                for {} lt(p, end) { p := add(p, 0x20) } {
+                    let x := calldataload(p)
+                    bad := or(bad, add(x, I64_BIAS))
+                    s := add(s, mul(x, x))
+                    m := add(m, mul(signextend(5, w), x))
+                    w := shr(48, w)
+                }
+            }
         }
+        _checkNorm(bad, s);
     }
 }

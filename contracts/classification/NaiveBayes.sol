@@ -28,6 +28,7 @@ contract NaiveBayes is ClassifierBase {
     // Literal constants for inline assembly (PackedSlots.PARAMS_SLOT / ONES32, 2^128, 2^192).
     uint256 private constant PARAMS = 0xa116eccbdf58ce95d147d0972cecb4098c3ae2c8e920a6f7880449042e90728e;
     uint256 private constant ONES32 = 0x0000000100000001000000010000000100000001000000010000000100000001;
+    uint256 private constant HIGHS32 = 0x8000000080000000800000008000000080000000800000008000000080000000;
     uint256 private constant LOW = 0x100000000000000000000000000000000;
     uint256 private constant HIGH = 0x1000000000000000000000000000000000000000000000000;
 
@@ -35,9 +36,6 @@ contract NaiveBayes is ClassifierBase {
     uint256 public immutable smoothingFactor;
     /// @dev alpha * numFeatures, the smoothing part of every denominator.
     uint256 private immutable ALPHA_F;
-
-    /// @notice Emitted for each initialisation chunk of feature counts.
-    event CountsInitialized(uint256 startIndex, uint256 count);
 
     /// @param classNames class names
     /// @param classCounts number of samples seen per class (`n_c`)
@@ -63,27 +61,72 @@ contract NaiveBayes is ClassifierBase {
         }
     }
 
-    /// @notice Set the counts at flat indices `startIndex ..` (index = feature * numClasses +
-    /// class); each class total follows. Owner only, before `finalize`.
-    /// @dev Deployment should write every count (zeros included); 1,000 counts cost about 3.5M gas.
-    function initializeCounts(uint256 startIndex, uint32[] calldata counts) external onlyInitializer {
+    /// @notice Write pre-encoded slot words (8 uint32 lanes each, lane = count + 1, see
+    /// PackedSlots) to count slots `startSlot ..` (flat indices `8 * startSlot ..`, flat index =
+    /// feature * numClasses + class); each class total follows, overwritten counts included. A zero
+    /// word leaves its slot untouched (a slot never written reads as zero counts, so deployment
+    /// need not write the all-zero slots). Lanes past the last count must encode 0. Owner only,
+    /// before `finalize`.
+    /// @dev One SSTORE per non-zero word (~23,000 gas per new slot); invalid words revert
+    /// `InvalidPackedWord`, totals above 2^64 - 1 `ClassCountOverflow`.
+    /// @param startSlot first slot, relative to the count array
+    /// @param words encoded slot words
+    function initializePacked(uint256 startSlot, uint256[] calldata words) external onlyInitializer {
         uint256 numClasses = NUM_CLASSES;
-        _checkChunk(startIndex, counts.length, numFeatures * numClasses);
-        for (uint256 j; j < counts.length; ++j) {
-            uint256 i = startIndex + j;
-            uint256 v = counts[j];
-            if (v > MAX_COUNT) revert ValueOutOfRange(i, int256(v));
-            uint256 slot = P.PARAMS_SLOT + i / LANES;
-            uint256 plain = P.load32u(slot);
-            uint256 old = P.getU32(plain, i % LANES);
-            P.store32u(slot, P.set32(plain, i % LANES, v));
-            uint256 c = i % numClasses;
-            (uint256 n, uint256 total) = _meta(c);
-            total = total + v - old;
-            if (total > MAX_CLASS_COUNT) revert ClassCountOverflow(uint64(c));
-            _storeMeta(c, n, total);
+        uint256 size = numFeatures * numClasses;
+        uint256 numSlots = (size + LANES - 1) / LANES;
+        _checkChunk(startSlot, words.length, numSlots);
+        uint256[] memory totals = new uint256[](numClasses);
+        for (uint256 c; c < numClasses; ++c) {
+            (, totals[c]) = _meta(c);
         }
-        emit CountsInitialized(startIndex, counts.length);
+        uint256 tailShift = (size % LANES) * 32;
+        uint256 bad; // slot index + 1 of the first invalid word
+        assembly {
+            let t := add(totals, 0x20)
+            let slot := add(PARAMS, startSlot)
+            let last := add(PARAMS, sub(numSlots, 1))
+            let p := words.offset
+            for { let end := add(p, shl(5, words.length)) } lt(p, end) { p := add(p, 0x20) } {
+                let w := calldataload(p)
+                if w {
+                    // a zero lane would be count -1
+                    let fault := and(and(sub(w, ONES32), not(w)), HIGHS32)
+                    let plain := sub(w, ONES32)
+                    if and(eq(slot, last), iszero(iszero(tailShift))) {
+                        fault := or(fault, shr(tailShift, plain))
+                    }
+                    if fault {
+                        bad := add(sub(slot, PARAMS), 1)
+                        break
+                    }
+                    let old := sload(slot)
+                    if old { old := sub(old, ONES32) }
+                    let c := mod(shl(3, sub(slot, PARAMS)), numClasses)
+                    for { let sh := 0 } lt(sh, 256) { sh := add(sh, 32) } {
+                        let q := add(t, shl(5, c))
+                        mstore(
+                            q,
+                            sub(
+                                add(mload(q), and(shr(sh, plain), 0xffffffff)),
+                                and(shr(sh, old), 0xffffffff)
+                            )
+                        )
+                        c := add(c, 1)
+                        if eq(c, numClasses) { c := 0 }
+                    }
+                    sstore(slot, w)
+                }
+                slot := add(slot, 1)
+            }
+        }
+        if (bad != 0) revert InvalidPackedWord(bad - 1, words[bad - 1 - startSlot]);
+        for (uint256 c; c < numClasses; ++c) {
+            if (totals[c] > MAX_CLASS_COUNT) revert ClassCountOverflow(uint64(c));
+            (uint256 n, ) = _meta(c);
+            _storeMeta(c, n, totals[c]);
+        }
+        emit PackedInitialized(startSlot, words.length);
     }
 
     /// @notice Count of `feature` in class `classification`.

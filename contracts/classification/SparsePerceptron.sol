@@ -20,6 +20,8 @@ contract SparsePerceptron is ClassifierBase {
     uint256 private constant PARAMS = 0xa116eccbdf58ce95d147d0972cecb4098c3ae2c8e920a6f7880449042e90728e;
     uint256 private constant MAX64 = 0x7fffffffffffffff;
     uint256 private constant MASK64 = 0xffffffffffffffff;
+    /// @dev Lowest bit of every 64-bit lane (for the zero-lane test).
+    uint256 private constant ONES64 = 0x0000000000000001000000000000000100000000000000010000000000000001;
 
     /// @notice Intercept (x 1e9).
     int64 public immutable intercept;
@@ -60,6 +62,36 @@ contract SparsePerceptron is ClassifierBase {
             P.store64(slot, P.set64(P.load64(slot), i % LANES, uint256(int256(v))));
         }
         emit WeightsInitialized(startIndex, values.length);
+    }
+
+    /// @notice Write pre-encoded slot words (4 int64 lanes each, lane XOR 2^63, see PackedSlots)
+    /// to weight slots `startSlot ..` (weights `4 * startSlot ..`); a zero word leaves its slot
+    /// untouched (a slot never written reads as four zero weights). Owner only, before `finalize`.
+    /// @dev One SSTORE per word; ~22,600 gas per new slot. Lanes equal to 0 (int64.min) revert
+    /// `InvalidPackedWord`.
+    /// @param startSlot first slot, relative to the weight array
+    /// @param words encoded slot words
+    function initializePacked(uint256 startSlot, uint256[] calldata words) external onlyInitializer {
+        _checkChunk(startSlot, words.length, (numFeatures + LANES - 1) / LANES);
+        uint256 bad; // slot index + 1 of the first invalid word
+        assembly {
+            let slot := add(PARAMS, startSlot)
+            let p := words.offset
+            for { let end := add(p, shl(5, words.length)) } lt(p, end) { p := add(p, 0x20) } {
+                let w := calldataload(p)
+                if w {
+                    // some lane is zero iff (w - ONES) & ~w & HIGHS != 0
+                    if and(and(sub(w, ONES64), not(w)), X64) {
+                        bad := add(sub(slot, PARAMS), 1)
+                        break
+                    }
+                    sstore(slot, w)
+                }
+                slot := add(slot, 1)
+            }
+        }
+        if (bad != 0) revert InvalidPackedWord(bad - 1, words[bad - 1 - startSlot]);
+        emit PackedInitialized(startSlot, words.length);
     }
 
     /// @notice Weight `index` (x 1e9).

@@ -137,3 +137,24 @@ def test_validate_matches_reverts(deploy_model, model, bad):
             model.validate(x)
         with ape.reverts(getattr(contract, info.value.error)):
             contract.predict(x)
+
+
+def test_nearest_centroid_extreme_lanes(project, trainer, owner):
+    """Full slots only (dim 16), lanes near +-2^31 and a never-written class (reads as zeros)."""
+    rng = random.Random(6)
+    dim = 16
+    big = 2**31 - 1
+    centroids = [[rng.choice([-big, big, rng.randrange(-big, big)]) for _ in range(dim)], [0] * dim]
+    model = NearestCentroid(["a", "b"], dim, [5, 7], centroids)
+    contract = project.NearestCentroid.deploy(*model.constructor_args(), sender=owner)
+    words = model.packed_words()
+    contract.initializePacked(0, [*words[:2], 0, 0], sender=owner)  # class 1 never written
+    contract.finalize(trainer, sender=owner)
+    run_sequence(model, contract, trainer, lambda: unit_vector(rng, dim), 2, rng)
+    for c in range(2):
+        assert contract.classInfo(c) == (model.data_counts[c], model.norms[c])
+    outside = [2**40] + [0] * (dim - 1)  # a valid int64 outside [-2^31, 2^31): slow path
+    with pytest.raises(ModelInputError, match="NotNormalized"):
+        model.validate(outside)
+    with ape.reverts(contract.NotNormalized):
+        contract.predict(outside)

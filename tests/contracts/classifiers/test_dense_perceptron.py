@@ -71,10 +71,37 @@ def test_bad_inputs(contract, trainer):
 
 
 def test_overflow(deploy_model, trainer):
-    big = 2**63 - 1
-    c = deploy_model(DensePerceptron(["a", "b"], 2, 0, big, [big - 10, -big]), trainer)
-    with ape.reverts(c.ParameterOverflow):
-        c.update(X, 1, sender=trainer)  # margin < 0, label 1: w0 + 0.6 * big overflows
+    big = 2**47 - 1  # int48 weights
+    lr = 2**62
+    model = DensePerceptron(["a", "b"], 2, 0, lr, [big - 10, -big])
+    c = deploy_model(model, trainer)
+    with ape.reverts(c.ParameterOverflow, index=0):
+        c.update(X, 1, sender=trainer)  # margin < 0, label 1: w0 + 0.6 * lr overflows
+    with pytest.raises(ModelInputError, match="ParameterOverflow"):
+        model.update(X, 1)
+    too_big = DensePerceptron(["a", "b"], 2, 0, 1, [big + 1, 0])  # fine off chain
+    with pytest.raises(ModelInputError, match="ValueOutOfRange"):
+        too_big.constructor_args()
+    with pytest.raises(ModelInputError, match="ValueOutOfRange"):
+        too_big.init_calls()
+
+
+def test_packed_initializer(project, owner):
+    c = project.DensePerceptron.deploy(["a", "b"], 7, 0, E9, sender=owner)
+    model = DensePerceptron(["a", "b"], 7, 0, E9, [1, -2, 3, -(2**47 - 1), 2**47 - 1, 6, -7])
+    words = model.packed_words()
+    assert len(words) == 2
+    with ape.reverts(c.InitOutOfRange, startIndex=1, count=2, size=2):
+        c.initializePacked(1, words, sender=owner)
+    with ape.reverts(c.InvalidPackedWord, slotIndex=0):
+        c.initializePacked(0, [words[0] | (1 << 240)], sender=owner)  # unused bits
+    with ape.reverts(c.InvalidPackedWord, slotIndex=0):
+        c.initializePacked(0, [words[0] >> 48 << 48], sender=owner)  # int48.min lane
+    with ape.reverts(c.InvalidPackedWord, slotIndex=1):
+        c.initializePacked(0, [words[0], words[1] ^ (1 << 96)], sender=owner)  # past the end
+    receipt = c.initializePacked(0, words, sender=owner)
+    assert receipt.events == [c.PackedInitialized(startSlot=0, count=2)]
+    assert [c.weights(i) for i in range(7)] == model.weights
 
 
 def test_access_control(deploy_model, model, owner, trainer, stranger):
@@ -82,10 +109,10 @@ def test_access_control(deploy_model, model, owner, trainer, stranger):
     with ape.reverts(c.NotTrainer, caller=trainer):
         c.update(X, 1, sender=trainer)
     with ape.reverts(c.NotOwner, caller=stranger):
-        c.initializeWeights(0, [1], sender=stranger)
+        c.initializePacked(0, [1], sender=stranger)
     c.finalize(trainer, sender=owner)
     with ape.reverts(c.AlreadyFinalized):
-        c.initializeWeights(0, [1], sender=owner)
+        c.initializePacked(0, [1], sender=owner)
     with ape.reverts(c.NotTrainer, caller=stranger):
         c.update(X, 1, sender=stranger)
 

@@ -45,14 +45,17 @@ def report():
 
 def test_sparse_perceptron_gas(deploy_model, trainer):
     rng = random.Random(7)
-    model = SparsePerceptron(["a", "b"], 1000, 0, TO_FLOAT)
+    # non-zero weights: every slot is written at deployment (all-zero slots are left unwritten,
+    # and the first update touching one pays a zero to non-zero write)
+    weights = [rng.choice([-1, 1]) * rng.randrange(1, TO_FLOAT) for _ in range(1000)]
+    model = SparsePerceptron(["a", "b"], 1000, -(10**12), TO_FLOAT, weights)
     c = deploy_model(model, trainer)
     x = sorted(rng.sample(range(1000), 20))
     GAS["sparse perceptron predict"] = c.predict.estimate_gas_cost(x, sender=trainer)
     r = c.update(x, 1, sender=trainer)  # predicted 0 -> mistake
     GAS["sparse perceptron update (mistake)"] = r.gas_used
     x2 = sorted(rng.sample(range(1000), 20))
-    r = c.update(x2, 0, sender=trainer)  # margin 0 -> predicted 0, agrees
+    r = c.update(x2, 0, sender=trainer)  # margin < 0 -> predicted 0, agrees
     GAS["sparse perceptron update (agree)"] = r.gas_used
     assert GAS["sparse perceptron predict"] < 72_000
     assert GAS["sparse perceptron update (mistake)"] < 142_000

@@ -84,16 +84,28 @@ def test_init_errors(project, owner):
     with ape.reverts(project.NaiveBayes.InvalidParameter):
         project.NaiveBayes.deploy(["a", "b"], [1, 1], 3, 0, sender=owner)
     c = project.NaiveBayes.deploy(["a", "b"], [1, 1], 3, E9, sender=owner)
-    with ape.reverts(c.InitOutOfRange, startIndex=5, count=2, size=6):
-        c.initializeCounts(5, [1, 1], sender=owner)
-    with ape.reverts(c.ValueOutOfRange, index=0, value=2**32 - 1):
-        c.initializeCounts(0, [2**32 - 1], sender=owner)
-    receipt = c.initializeCounts(1, [4, 5], sender=owner)  # feature 0 class 1, feature 1 class 0
-    assert receipt.events == [c.CountsInitialized(startIndex=1, count=2)]
+    with ape.reverts(c.InitOutOfRange, startIndex=1, count=1, size=1):
+        c.initializePacked(1, [1], sender=owner)
+
+    def word(flat):  # 8 uint32 lanes, count + 1
+        return sum((v + 1) << (32 * i) for i, v in enumerate(flat + [0] * (8 - len(flat))))
+
+    with ape.reverts(c.InvalidPackedWord, slotIndex=0):
+        c.initializePacked(0, [word([0, 4]) - 1], sender=owner)  # lane 0 would be count -1
+    with ape.reverts(c.InvalidPackedWord, slotIndex=0):
+        c.initializePacked(0, [word([0, 4, 5, 0, 0, 0, 1])], sender=owner)  # past flat index 5
+    # feature 0 class 1, feature 1 class 0
+    receipt = c.initializePacked(0, [word([0, 4, 5])], sender=owner)
+    assert receipt.events == [c.PackedInitialized(startSlot=0, count=1)]
     assert c.classCounts(0) == (1, 5)
     assert c.classCounts(1) == (1, 4)
-    c.initializeCounts(1, [1], sender=owner)  # overwrite adjusts the total
+    assert c.featureCount(0, 1) == 4 and c.featureCount(1, 0) == 5
+    c.initializePacked(0, [word([2, 1])], sender=owner)  # overwrite adjusts the totals
+    assert c.classCounts(0) == (1, 2)
     assert c.classCounts(1) == (1, 1)
+    c.initializePacked(0, [0], sender=owner)  # a zero word leaves the slot as it is
+    assert c.classCounts(0) == (1, 2)
+    assert c.featureCount(0, 0) == 2
 
 
 def test_access_control(deploy_model, model, owner, trainer, stranger):
@@ -101,10 +113,10 @@ def test_access_control(deploy_model, model, owner, trainer, stranger):
     with ape.reverts(c.NotTrainer, caller=trainer):
         c.update([0], 0, sender=trainer)
     with ape.reverts(c.NotOwner, caller=stranger):
-        c.initializeCounts(0, [1], sender=stranger)
+        c.initializePacked(0, [1], sender=stranger)
     c.finalize(trainer, sender=owner)
     with ape.reverts(c.AlreadyFinalized):
-        c.initializeCounts(0, [1], sender=owner)
+        c.initializePacked(0, [1], sender=owner)
     with ape.reverts(c.AlreadyFinalized):
         c.finalize(trainer, sender=owner)
     c.update([0], 0, sender=trainer)

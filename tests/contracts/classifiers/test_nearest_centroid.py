@@ -73,16 +73,23 @@ def test_init_errors(project, owner):
         project.NearestCentroid.deploy(["a", "b"], 3, [1], sender=owner)
     c = project.NearestCentroid.deploy(["a", "b"], 9, [1, 1], sender=owner)
     assert c.slotsPerClass() == 2
-    with ape.reverts(c.ValueOutOfRange, index=1, value=2**31):
-        c.initializeCentroid(0, 0, [1, 2**31], sender=owner)
-    with ape.reverts(c.UnknownClass):
-        c.initializeCentroid(2, 0, [1], sender=owner)
-    with ape.reverts(c.InitOutOfRange, startIndex=8, count=2, size=9):
-        c.initializeCentroid(1, 8, [1, 1], sender=owner)
-    receipt = c.initializeCentroid(1, 7, [-(2**31 - 1), 5], sender=owner)
-    assert receipt.events == [c.CentroidInitialized(classification=1, startIndex=7, count=2)]
+    values = [0] * 7 + [-(2**31 - 1), 5]
+    model = NearestCentroid(["a", "b"], 9, [1, 1], [[3] + [0] * 8, values])
+    words = model.packed_words()
+    assert len(words) == 4
+    with ape.reverts(c.InvalidPackedWord, slotIndex=1):
+        c.initializePacked(0, [words[0], words[1] ^ (1 << 63)], sender=owner)  # int32.min lane
+    with ape.reverts(c.InvalidPackedWord, slotIndex=3):
+        c.initializePacked(2, [words[2], words[3] ^ (1 << 32)], sender=owner)  # past the end
+    with ape.reverts(c.InitOutOfRange, startIndex=3, count=2, size=4):
+        c.initializePacked(3, words[:2], sender=owner)
+    receipt = c.initializePacked(2, words[2:], sender=owner)
+    assert receipt.events == [c.PackedInitialized(startSlot=2, count=2)]
     assert c.centroid(1, 7) == -(2**31 - 1)
     assert c.centroid(1, 8) == 5
+    assert c.classInfo(1) == (1, (2**31 - 1) ** 2 + 25)
+    c.initializePacked(0, words, sender=owner)  # overwrite: norms follow
+    assert c.classInfo(0) == (1, 9)
     assert c.classInfo(1) == (1, (2**31 - 1) ** 2 + 25)
 
 
@@ -91,8 +98,8 @@ def test_access_control(deploy_model, model, owner, trainer, stranger):
     with ape.reverts(c.NotTrainer, caller=trainer):
         c.update(A, 0, sender=trainer)
     with ape.reverts(c.NotOwner, caller=stranger):
-        c.initializeCentroid(0, 0, [1], sender=stranger)
+        c.initializePacked(0, [1], sender=stranger)
     c.finalize(trainer, sender=owner)
     with ape.reverts(c.AlreadyFinalized):
-        c.initializeCentroid(0, 0, [1], sender=owner)
+        c.initializePacked(0, [1], sender=owner)
     c.update(A, 0, sender=trainer)
