@@ -1,0 +1,1 @@
+"""Security tooling: static analysis of the project's contracts (see docs/SECURITY.md)."""
