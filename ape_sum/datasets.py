@@ -235,7 +235,10 @@ def load_csv(path: str | Path) -> Dataset:
     except OSError as exc:
         raise DatasetError(f"cannot read {str(p)!r}: {exc.strerror}") from None
     if p.suffix.lower() == ".bz2":
-        raw = bz2.decompress(raw)
+        try:
+            raw = bz2.decompress(raw)
+        except (OSError, EOFError, ValueError):
+            raise DatasetError(f"{p.name}: not a valid bzip2 file") from None
     try:
         content = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.30;
 
 import {IClassifier} from "./interfaces/IClassifier.sol";
+import {IClassifierErrors} from "./interfaces/IClassifierErrors.sol";
 import {IIncentiveErrors, IIncentiveMechanism} from "./interfaces/IIncentiveMechanism.sol";
 
 /// @title CollaborativeTrainer
@@ -26,7 +27,7 @@ import {IIncentiveErrors, IIncentiveMechanism} from "./interfaces/IIncentiveMech
 /// change, behind a transient-storage re-entrancy guard shared by `addData`, `refund` and `report`.
 /// If a payout fails, the whole transaction reverts with `PayoutFailed`: the claim is undone and
 /// nobody else is affected.
-contract CollaborativeTrainer is IIncentiveErrors {
+contract CollaborativeTrainer is IIncentiveErrors, IClassifierErrors {
     // ---------------------------------------------------------------- events
 
     /// @notice A contribution was accepted. The durable public record of the data set.

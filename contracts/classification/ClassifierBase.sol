@@ -2,11 +2,12 @@
 pragma solidity ^0.8.30;
 
 import {IClassifier} from "../interfaces/IClassifier.sol";
+import {IClassifierErrors} from "../interfaces/IClassifierErrors.sol";
 
 /// @title ClassifierBase
 /// @notice What every classifier shares: class names, the owner (deployer) who initialises the model
 /// in chunks, `finalize` that binds the trainer and closes initialisation, and input checks.
-abstract contract ClassifierBase is IClassifier {
+abstract contract ClassifierBase is IClassifier, IClassifierErrors {
     /// @dev Fixed-point scale: real value x 1e9.
     int256 internal constant TO_FLOAT = 1e9;
     /// @dev Squared norm of an L2-normalised fixed-point vector: (1e9)^2.
@@ -20,44 +21,6 @@ abstract contract ClassifierBase is IClassifier {
     uint256 internal constant I64_BIAS = 0x8000000000000000;
     uint256 private constant INT64_BITS = 64;
 
-    /// @notice Caller is not the owner (the deployer).
-    error NotOwner(address caller);
-    /// @notice Initialisation is over (`finalize` was called).
-    error AlreadyFinalized();
-    /// @notice Only the finalized trainer may update the model.
-    error NotTrainer(address caller);
-    /// @notice `finalize` needs a non-zero trainer address.
-    error ZeroTrainer();
-    /// @notice The label is not a class of this model.
-    error UnknownClass(uint64 classification, uint256 numClasses);
-    /// @notice `classifications(index)` with an index past the last class.
-    error ClassIndexOutOfRange(uint256 index, uint256 numClasses);
-    /// @notice Wrong number of classes at deployment (perceptrons need exactly 2).
-    error WrongNumberOfClasses(uint256 got, uint256 expected);
-    /// @notice Two constructor arrays that must have the same length do not.
-    error LengthMismatch(uint256 got, uint256 expected);
-    /// @notice A constructor parameter is out of its range.
-    error InvalidParameter(string name, int256 value);
-    /// @notice A sparse input index is negative or not below the number of features.
-    error IndexOutOfRange(int64 index, uint256 numFeatures);
-    /// @notice Sparse nearest centroid: indices must be strictly increasing.
-    error NotSortedUnique(uint256 position, int64 previous, int64 index);
-    /// @notice A dense input has the wrong number of values.
-    error WrongDimension(uint256 got, uint256 expected);
-    /// @notice A dense input is not L2-normalised: |sumOfSquares - 1e18| must be below 1e11.
-    error NotNormalized(uint256 sumOfSquares);
-    /// @notice An initialiser chunk reaches past the end of the parameter array.
-    error InitOutOfRange(uint256 startIndex, uint256 count, uint256 size);
-    /// @notice An initial parameter value is outside the range its packed lane can hold.
-    error ValueOutOfRange(uint256 index, int256 value);
-    /// @notice A parameter would leave its packed range after an update.
-    error ParameterOverflow(uint256 index, int256 value);
-
-    /// @notice A class's data count (or feature total) would leave its packed range.
-    error ClassCountOverflow(uint64 classification);
-    /// @notice A pre-encoded slot word of `initializePacked` is not a valid encoding (a lane holds
-    /// the excluded value, unused bits are set, or lanes past the array's end are not zero).
-    error InvalidPackedWord(uint256 slotIndex, uint256 word);
 
     /// @notice Emitted for each `initializePacked` chunk: slots `startSlot ..` of the parameter
     /// array (relative to its base), `count` words (zero words are skipped, not written).

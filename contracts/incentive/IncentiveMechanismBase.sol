@@ -15,9 +15,6 @@ import {IIncentiveMechanism} from "../interfaces/IIncentiveMechanism.sol";
 ///   [224, 256) totalGoodDataCount
 /// Counters are checked: reaching 2^32 reverts with `CounterOverflow` instead of wrapping.
 abstract contract IncentiveMechanismBase is IIncentiveMechanism {
-    /// @notice A packed counter would overflow.
-    error CounterOverflow(uint256 value);
-
     uint256 internal constant _TIME_SHIFT = 160;
     uint256 internal constant _SUBMITTED_SHIFT = 192;
     uint256 internal constant _GOOD_SHIFT = 224;

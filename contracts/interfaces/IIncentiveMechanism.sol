@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.30;
 
+import {IModuleErrors} from "./IModuleErrors.sol";
+
 /// @title IIncentiveErrors
 /// @notice Every reason an incentive mechanism refuses an action. The trainer inherits this
 /// interface so that its ABI names the errors that bubble up from its mechanism.
-interface IIncentiveErrors {
-    /// @notice The caller is not the trainer bound to this mechanism.
-    error NotTrainer(address caller);
+interface IIncentiveErrors is IModuleErrors {
+    /// @notice A packed counter would overflow.
+    error CounterOverflow(uint256 value);
     /// @notice Only the address that deployed the mechanism may bind it.
     error NotDeployer(address caller);
     /// @notice The mechanism is already bound to `trainer`.
