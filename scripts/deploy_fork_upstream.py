@@ -1,7 +1,8 @@
 """Deploy the fork suite's trainer on the connected network, as if it were live on mainnet.
 
-`make test` runs this against an upstream Anvil with chain id 1 before it runs the suite on a fork of
-that chain (see tests/harness.py). The deployment is written as JSON to `$APE_SUM_DEPLOYMENT_OUT`.
+`make test` runs this against an upstream Anvil with chain id 1 before it runs the suite on a fork
+of that chain (see tests/harness.py). It writes the deployment as JSON to
+`$APE_SUM_DEPLOYMENT_OUT`.
 """
 
 import json

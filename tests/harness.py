@@ -101,7 +101,13 @@ def stop(process: subprocess.Popen) -> None:
 
 def deploy_upstream(uri: str, env: dict[str, str], out: Path) -> dict:
     """Deploy a trainer on the upstream chain with the project's own deploy script."""
-    command = [str(BIN / "ape"), "run", "deploy_fork_upstream", "--network", "ethereum:mainnet:node"]
+    command = [
+        str(BIN / "ape"),
+        "run",
+        "deploy_fork_upstream",
+        "--network",
+        "ethereum:mainnet:node",
+    ]
     completed = subprocess.run(
         command, cwd=ROOT, env={**env, "APE_SUM_DEPLOYMENT_OUT": str(out)}, text=True,
         capture_output=True, timeout=600, check=False,
@@ -127,9 +133,12 @@ def run_phase(network: str, args: list[str], env: dict[str, str], work: Path) ->
             result.failed += int(suite.get("failures", 0))
             result.errors += int(suite.get("errors", 0))
             result.skipped += int(suite.get("skipped", 0))
-            result.passed += tests - int(suite.get("failures", 0)) - int(
-                suite.get("errors", 0)
-            ) - int(suite.get("skipped", 0))
+            result.passed += (
+                tests
+                - int(suite.get("failures", 0))
+                - int(suite.get("errors", 0))
+                - int(suite.get("skipped", 0))
+            )
     return result
 
 

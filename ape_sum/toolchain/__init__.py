@@ -59,8 +59,9 @@ def npm_platform() -> str | None:
 
 
 def npm_anvil_binary() -> Path | None:
-    """The native anvil shipped by `@foundry-rs/anvil-<platform>` (never the Node wrapper, which hides
-    failures behind exit code 0)."""
+    """The native anvil shipped by `@foundry-rs/anvil-<platform>`.
+
+    Never the Node wrapper: it hides failures behind exit code 0."""
     suffix = npm_platform()
     if suffix is None:
         return None
@@ -157,7 +158,7 @@ def install_native_solc(version: str = SOLC_VERSION) -> bool:
         import solcx
 
         solcx.install_solc(version, show_progress=False)
-    except Exception:  # noqa: BLE001 - any failure means: fall back to the npm compiler
+    except Exception:
         return False
     executable = solc_executable(version)
     return executable.is_file() and not is_bridge(executable)
@@ -172,7 +173,9 @@ def install_solc_bridge(version: str = SOLC_VERSION) -> Path:
         )
     solc_module = npm_solc_module()
     if solc_module is None:
-        raise ToolchainError("the npm 'solc' package is not installed: run `npm ci` in the project.")
+        raise ToolchainError(
+            "the npm 'solc' package is not installed: run `npm ci` in the project."
+        )
     executable = solc_executable(version)
     executable.parent.mkdir(parents=True, exist_ok=True)
     executable.write_text(bridge_text(solc_module))
@@ -184,7 +187,9 @@ def install_solc_bridge(version: str = SOLC_VERSION) -> Path:
 
 
 def install_solc(version: str = SOLC_VERSION) -> tuple[Path, str]:
-    """Make `solc-v<version>` available to ape-solidity; returns (executable, 'native'|'npm bridge')."""
+    """Make `solc-v<version>` available to ape-solidity.
+
+    Returns the executable and its kind, 'native' or 'npm bridge'."""
     executable = solc_executable(version)
     if executable.is_file() and not is_bridge(executable):
         return executable, "native"

@@ -1,4 +1,4 @@
-"""`python -m ape_sum.toolchain install`: register the compiler, check anvil (run by `make setup`)."""
+"""`python -m ape_sum.toolchain install`: register the compiler and check anvil (`make setup`)."""
 
 from __future__ import annotations
 

@@ -40,7 +40,7 @@ def mirror(deployment):
 
 
 def pick_samples(mirror) -> tuple[list[int], int, list[int], int]:
-    """A good sample (label = prediction) and a bad one whose wrong label does not flip the model."""
+    """A good sample (label = prediction) and a bad one whose wrong label leaves the model as is."""
     good = bad = None
     for start in range(0, 60):
         data = [start, (start + 3) % 64, (start + 7) % 64]

@@ -85,5 +85,5 @@ def test_bridge_text_embeds_the_npm_module():
 
 def test_install_refuses_without_node(monkeypatch):
     monkeypatch.setattr("shutil.which", lambda name: None)
-    with pytest.raises(ToolchainError, match="Node.js is needed"):
+    with pytest.raises(ToolchainError, match=r"Node\.js is needed"):
         install_solc_bridge()
