@@ -6,9 +6,11 @@ from math import isqrt
 
 import ape
 import pytest
+from ape.exceptions import ContractLogicError
 from conftest import COST_WEIGHT, NEG, ONE_ETH, POS, set_time
 
 from ape_sum.incentives import contribution_key
+from ape_sum.reverts import explain
 
 
 @pytest.mark.parametrize("elapsed", [1, 2, 3, 4, 15, 16, 17, 99, 3600, 86_399, 86_400, 10**7])
@@ -98,8 +100,10 @@ def test_contribution_key_matches_python(stack_drt, alice):
 
 
 def test_add_data_rejected_by_classifier_reverts_everything(stack_drt, alice):
-    with ape.reverts(stack_drt.classifier.IndexOutOfRange):
+    # The classifier's error bubbles up through the trainer, whose ABI names it.
+    with pytest.raises(ContractLogicError) as info:
         stack_drt.trainer.addData([99], 1, sender=alice, value=ONE_ETH)
+    assert "feature index 99 is outside [0, " in explain(info.value)
     assert stack_drt.im.totalSubmitted() == 0
     assert stack_drt.trainer.balance == 0
 
