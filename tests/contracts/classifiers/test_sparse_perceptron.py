@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ape
 import pytest
+from deploy_reverts import deploy_reverts
 
 from ape_sum.models import SparsePerceptron
 
@@ -119,10 +120,12 @@ def test_access_control(deploy_model, model, owner, trainer, stranger):
 
 
 def test_init_errors(project, owner):
-    with ape.reverts(project.SparsePerceptron.WrongNumberOfClasses):
-        project.SparsePerceptron.deploy(["a"], 3, 0, LR, sender=owner)
-    with ape.reverts(project.SparsePerceptron.InvalidParameter):
-        project.SparsePerceptron.deploy(["a", "b"], 3, 0, 0, sender=owner)
+    container = project.SparsePerceptron
+    types = ["uint256", "uint256"]
+    deploy_reverts(container, "WrongNumberOfClasses", types, [1, 2], ["a"], 3, 0, LR, sender=owner)
+    types = ["string", "int256"]
+    values = ["learningRate", 0]
+    deploy_reverts(container, "InvalidParameter", types, values, ["a", "b"], 3, 0, 0, sender=owner)
     c = project.SparsePerceptron.deploy(["a", "b"], 3, 0, LR, sender=owner)
     with ape.reverts(c.InitOutOfRange, startIndex=2, count=2, size=3):
         c.initializeWeights(2, [1, 2], sender=owner)
