@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ape
 import pytest
+from deploy_reverts import deploy_reverts
 
 from ape_sum.models import DensePerceptron, ModelInputError
 
@@ -118,7 +119,11 @@ def test_access_control(deploy_model, model, owner, trainer, stranger):
 
 
 def test_constructor_checks(project, owner):
-    with ape.reverts(project.DensePerceptron.WrongNumberOfClasses):
-        project.DensePerceptron.deploy(["a", "b", "c"], 2, 0, E9, sender=owner)
-    with ape.reverts(project.DensePerceptron.InvalidParameter):
-        project.DensePerceptron.deploy(["a", "b"], 2, 0, -1, sender=owner)
+    deploy_reverts(
+        project.DensePerceptron, "WrongNumberOfClasses", ["uint256", "uint256"], [3, 2],
+        ["a", "b", "c"], 2, 0, E9, sender=owner,
+    )  # fmt: skip
+    deploy_reverts(
+        project.DensePerceptron, "InvalidParameter", ["string", "int256"], ["learningRate", -1],
+        ["a", "b"], 2, 0, -1, sender=owner,
+    )  # fmt: skip

@@ -6,6 +6,7 @@ import random
 
 import ape
 import pytest
+from deploy_reverts import deploy_reverts
 
 from ape_sum.models import NaiveBayes
 
@@ -79,10 +80,14 @@ def test_bad_inputs(contract, trainer):
 
 
 def test_init_errors(project, owner):
-    with ape.reverts(project.NaiveBayes.LengthMismatch):
-        project.NaiveBayes.deploy(["a", "b"], [1], 3, E9, sender=owner)
-    with ape.reverts(project.NaiveBayes.InvalidParameter):
-        project.NaiveBayes.deploy(["a", "b"], [1, 1], 3, 0, sender=owner)
+    deploy_reverts(
+        project.NaiveBayes, "LengthMismatch", ["uint256", "uint256"], [1, 2],
+        ["a", "b"], [1], 3, E9, sender=owner,
+    )  # fmt: skip
+    deploy_reverts(
+        project.NaiveBayes, "InvalidParameter", ["string", "int256"], ["smoothingFactor", 0],
+        ["a", "b"], [1, 1], 3, 0, sender=owner,
+    )  # fmt: skip
     c = project.NaiveBayes.deploy(["a", "b"], [1, 1], 3, E9, sender=owner)
     with ape.reverts(c.InitOutOfRange, startIndex=1, count=1, size=1):
         c.initializePacked(1, [1], sender=owner)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ape
 import pytest
+from deploy_reverts import deploy_reverts
 
 from ape_sum.models import NearestCentroid
 
@@ -69,8 +70,10 @@ def test_bad_inputs(contract, trainer):
 
 
 def test_init_errors(project, owner):
-    with ape.reverts(project.NearestCentroid.LengthMismatch):
-        project.NearestCentroid.deploy(["a", "b"], 3, [1], sender=owner)
+    deploy_reverts(
+        project.NearestCentroid, "LengthMismatch", ["uint256", "uint256"], [1, 2],
+        ["a", "b"], 3, [1], sender=owner,
+    )  # fmt: skip
     c = project.NearestCentroid.deploy(["a", "b"], 9, [1, 1], sender=owner)
     assert c.slotsPerClass() == 2
     values = [0] * 7 + [-(2**31 - 1), 5]

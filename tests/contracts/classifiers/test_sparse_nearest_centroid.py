@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ape
 import pytest
+from deploy_reverts import deploy_reverts
 
 from ape_sum.models import SparseNearestCentroid
 
@@ -67,8 +68,10 @@ def test_bad_inputs(contract, trainer):
 
 
 def test_init_errors(project, owner):
-    with ape.reverts(project.SparseNearestCentroid.InvalidParameter):
-        project.SparseNearestCentroid.deploy(["a"], 3, [2**32], sender=owner)
+    deploy_reverts(
+        project.SparseNearestCentroid, "InvalidParameter", ["string", "int256"],
+        ["dataCount", 2**32], ["a"], 3, [2**32], sender=owner,
+    )  # fmt: skip
     c = project.SparseNearestCentroid.deploy(["a", "b"], 3, [1, 1], sender=owner)
     with ape.reverts(c.ValueOutOfRange, index=0, value=2**63):
         c.initializeSums(0, [2**63], sender=owner)
