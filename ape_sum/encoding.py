@@ -263,6 +263,11 @@ def _parse_float(token: str, position: int) -> float:
 
 def parse_numbers(text: str) -> list[float]:
     """Parse comma/space/semicolon-separated numbers (optionally in `[...]`) into floats."""
+    return [_parse_float(t, i + 1) for i, t in enumerate(_number_tokens(text))]
+
+
+def _number_tokens(text: str) -> list[str]:
+    """The non-empty tokens of a comma/space/semicolon-separated list, optionally in `[...]`."""
     if not isinstance(text, str):
         raise EncodingError(f"expected text, got {type(text).__name__}")
     _check_utf8(text)
@@ -272,19 +277,11 @@ def parse_numbers(text: str) -> list[float]:
     tokens = [t for t in _SPLIT_RE.split(body) if t]
     if not tokens:
         raise EncodingError("no numbers given")
-    return [_parse_float(t, i + 1) for i, t in enumerate(tokens)]
+    return tokens
 
 
 def _parse_ints(text: str) -> list[int]:
-    if not isinstance(text, str):
-        raise EncodingError(f"expected text, got {type(text).__name__}")
-    _check_utf8(text)
-    body = text.strip()
-    if body.startswith("[") and body.endswith("]"):
-        body = body[1:-1]
-    tokens = [t for t in _SPLIT_RE.split(body) if t]
-    if not tokens:
-        raise EncodingError("no numbers given")
+    tokens = _number_tokens(text)
     out = []
     for i, tok in enumerate(tokens):
         if not _INT_RE.fullmatch(tok):
