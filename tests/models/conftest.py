@@ -1,35 +1,7 @@
-"""Fixtures for the classifier contract tests."""
+"""Fixtures for the mirror equivalence tests."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from model_fixtures import deploy_model, stranger, trainer
 
-import pytest
-
-
-@pytest.fixture(scope="session")
-def trainer(accounts):
-    """The account that plays the trainer (models are finalized to it)."""
-    return accounts[1]
-
-
-@pytest.fixture(scope="session")
-def stranger(accounts):
-    return accounts[2]
-
-
-@pytest.fixture(scope="session")
-def deploy_model(project, owner) -> Callable[..., Any]:
-    """Deploy a mirror's contract, send its initialiser chunks and optionally finalize it."""
-
-    def deploy(model, trainer=None, chunk_size: int | None = None):
-        container = getattr(project, model.contract_name)
-        contract = container.deploy(*model.constructor_args(), sender=owner)
-        for method, args in model.init_calls(chunk_size):
-            getattr(contract, method)(*args, sender=owner)
-        if trainer is not None:
-            contract.finalize(trainer, sender=owner)
-        return contract
-
-    return deploy
+__all__ = ["deploy_model", "stranger", "trainer"]
