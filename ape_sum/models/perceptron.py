@@ -96,15 +96,27 @@ class _Perceptron(Classifier):
         self.validate(data)
         return 1 if self._margin(data) > 0 else 0
 
-    def update(self, data: Sequence[int], classification: int) -> None:
+    def update(self, data: Sequence[int], classification: int, *, clamp: bool = False) -> None:
+        """Train on one sample like the contract. A weight leaving `±max_weight` raises
+        `ParameterOverflow` (the contract reverts), or with `clamp` (off-chain training only) is
+        clamped to that bound."""
         self._check_class(classification)
         self.validate(data)
         if (1 if self._margin(data) > 0 else 0) == classification:
             return
-        self._apply(data, 1 if classification == 1 else -1)
+        self._apply(data, 1 if classification == 1 else -1, clamp)
 
-    def _apply(self, data: Sequence[int], sign: int) -> None:  # pragma: no cover - overridden
+    def _apply(self, data: Sequence[int], sign: int, clamp: bool) -> None:  # pragma: no cover
         raise NotImplementedError
+
+    def _bounded(self, index: int, value: int, clamp: bool) -> int:
+        """`value` for weight `index` if it fits `±max_weight`; else clamped to the bound
+        (`clamp`) or `ParameterOverflow`, as the contract's update."""
+        if -self.max_weight <= value <= self.max_weight:
+            return value
+        if not clamp:
+            raise ModelInputError("ParameterOverflow", f"weight {index} would be {value}")
+        return self.max_weight if value > 0 else -self.max_weight
 
 
 class SparsePerceptron(_Perceptron):
@@ -121,15 +133,12 @@ class SparsePerceptron(_Perceptron):
         w = self.weights
         return self.intercept + sum(w[i] for i in data)
 
-    def _apply(self, data: Sequence[int], sign: int) -> None:
+    def _apply(self, data: Sequence[int], sign: int, clamp: bool) -> None:
         delta = sign * self.learning_rate
         new = dict[int, int]()
         w = self.weights
         for i in data:
-            v = new.get(i, w[i]) + delta
-            if not -self.max_weight <= v <= self.max_weight:
-                raise ModelInputError("ParameterOverflow", f"weight {i} would be {v}")
-            new[i] = v
+            new[i] = self._bounded(i, new.get(i, w[i]) + delta, clamp)
         for i, v in new.items():
             w[i] = v
 
@@ -159,12 +168,9 @@ class DensePerceptron(_Perceptron):
             w * x for w, x in zip(self.weights, data, strict=True)
         )
 
-    def _apply(self, data: Sequence[int], sign: int) -> None:
+    def _apply(self, data: Sequence[int], sign: int, clamp: bool) -> None:
         lr = self.learning_rate
-        new = []
-        for i, (w, x) in enumerate(zip(self.weights, data, strict=True)):
-            v = w + sign * trunc_div(x * lr, TO_FLOAT)
-            if not -self.max_weight <= v <= self.max_weight:
-                raise ModelInputError("ParameterOverflow", f"weight {i} would be {v}")
-            new.append(v)
-        self.weights = new
+        self.weights = [
+            self._bounded(i, w + sign * trunc_div(x * lr, TO_FLOAT), clamp)
+            for i, (w, x) in enumerate(zip(self.weights, data, strict=True))
+        ]

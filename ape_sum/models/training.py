@@ -3,7 +3,9 @@
 * Perceptrons: candidate fits (logistic regression at a few strengths, an averaged perceptron in
   floats, and the contract's own integer update rule) are converted to fixed point and scored
   with the exact mirror on a validation part of the training data; the best one is refitted on
-  all training data. The reported accuracy is the mirror's on the held-out test data.
+  all training data. The reported accuracy is the mirror's on the held-out test data. Weights
+  are kept within the contract's range (`max_weight`; int48 for the dense perceptron): float
+  fits are scaled down, integer updates clamped, so a trained model always deploys.
 * Naive Bayes: per-class document counts and per-feature counts (binary, as on chain).
 * Nearest centroid: per-class means of the encoded vectors, in fixed point.
 """
@@ -29,7 +31,8 @@ from ape_sum.encoding import (
     parse_encoder_spec,
     to_fixed,
 )
-from ape_sum.models.base import Classifier
+from ape_sum.models.base import MAX_I64, Classifier
+from ape_sum.models.perceptron import DensePerceptron, SparsePerceptron
 
 __all__ = [
     "DEFAULT_BUCKETS",
@@ -60,6 +63,8 @@ DEFAULT_SMOOTHING = 1.0
 PERCEPTRON_METHODS = ("auto", "logistic", "averaged", "integer")
 _LOGISTIC_C = (0.1, 1.0, 10.0)
 _VALIDATION_FRACTION = 0.8
+_FLOAT_FIT_RANGE = 0.975
+"""Fraction of the on-chain parameter ranges a float fit may use (room for on-chain updates)."""
 
 
 class TrainingError(ValueError):
@@ -161,16 +166,20 @@ def _design(vectors: Sequence[Sequence[int]], sparse: bool, n: int) -> Any:
 
 # --------------------------------------------------------------------------- perceptrons
 
+_PerceptronMirror = SparsePerceptron | DensePerceptron
 _Fit = Callable[[list[list[int]], np.ndarray], Classifier]
 
 
 def _perceptron_from_floats(
-    cls: type[Classifier], classes: list[str], weights: np.ndarray, bias: float, lr: int
+    cls: type[_PerceptronMirror], classes: list[str], weights: np.ndarray, bias: float, lr: int
 ) -> Classifier:
-    scale = max(float(np.max(np.abs(weights), initial=0.0)), abs(bias))
-    limit = 9.0e9  # keep |w| x 1e9 inside int64 with room for on-chain updates
-    if scale > limit:
-        weights, bias = weights * (limit / scale), bias * (limit / scale)
+    # Scale weights and bias together (same predictions) so that, x 1e9, the weights fit the
+    # contract's lanes (`max_weight`: int48 for the dense perceptron) and the bias fits int64.
+    w_limit = _FLOAT_FIT_RANGE * cls.max_weight / TO_FLOAT
+    b_limit = _FLOAT_FIT_RANGE * MAX_I64 / TO_FLOAT
+    excess = max(float(np.max(np.abs(weights), initial=0.0)) / w_limit, abs(bias) / b_limit)
+    if excess > 1.0:
+        weights, bias = weights / excess, bias / excess
     return cls(
         classes,
         len(weights),
@@ -180,7 +189,9 @@ def _perceptron_from_floats(
     )
 
 
-def _fit_logistic(c: float, cls: type[Classifier], classes: list[str], n: int, lr: int) -> _Fit:
+def _fit_logistic(
+    c: float, cls: type[_PerceptronMirror], classes: list[str], n: int, lr: int
+) -> _Fit:
     def fit(vectors: list[list[int]], labels: np.ndarray) -> Classifier:
         from sklearn.linear_model import LogisticRegression
 
@@ -195,7 +206,7 @@ def _fit_logistic(c: float, cls: type[Classifier], classes: list[str], n: int, l
 
 
 def _fit_averaged(
-    epochs: int, seed: int, cls: type[Classifier], classes: list[str], n: int, lr: int
+    epochs: int, seed: int, cls: type[_PerceptronMirror], classes: list[str], n: int, lr: int
 ) -> _Fit:
     def fit(vectors: list[list[int]], labels: np.ndarray) -> Classifier:
         # Averaged perceptron with a bias, by the usual trick: avg = w - u / steps.
@@ -226,21 +237,22 @@ def _fit_averaged(
 
 
 def _fit_integer(
-    epochs: int, seed: int, cls: type[Classifier], classes: list[str], n: int, lr: int
+    epochs: int, seed: int, cls: type[_PerceptronMirror], classes: list[str], n: int, lr: int
 ) -> _Fit:
     def fit(vectors: list[list[int]], labels: np.ndarray) -> Classifier:
         model = cls(classes, n, 0, lr)
         rng = np.random.default_rng(seed)
         for _ in range(epochs):
             for i in rng.permutation(len(labels)):
-                model.update(vectors[i], int(labels[i]))
+                # Clamped where the contract would revert ParameterOverflow: always deployable.
+                model.update(vectors[i], int(labels[i]), clamp=True)
         return model
 
     return fit
 
 
 def _train_perceptron(
-    cls: type[Classifier],
+    cls: type[_PerceptronMirror],
     classes: list[str],
     n: int,
     vectors: list[list[int]],
@@ -405,7 +417,7 @@ def train_model(
     if len(train_x) < 2 or len(set(train_y.tolist())) < 2:
         raise TrainingError(f"{dataset.name}: too few encodable training samples of each class")
     details: dict[str, Any] = {}
-    if kind in ("sparse perceptron", "dense perceptron"):
+    if issubclass(cls, (SparsePerceptron, DensePerceptron)):
         model, method_used, scores = _train_perceptron(
             cls,
             classes,

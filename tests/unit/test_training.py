@@ -15,10 +15,11 @@ from ape_sum.encoding import (
     MurmurHash3Encoder,
     parse_encoder_spec,
 )
-from ape_sum.models import MODEL_TYPES
+from ape_sum.models import MODEL_TYPES, DensePerceptron, ModelInputError
 from ape_sum.models.files import load_model_file, model_to_dict, save_model_file
 from ape_sum.models.training import (
     TrainingError,
+    _perceptron_from_floats,
     default_encoder,
     encode_dataset,
     evaluate,
@@ -114,6 +115,40 @@ def test_integer_rule_matches_the_mirror(reviews: Dataset) -> None:
     assert result.model.intercept == 0
     assert result.model.learning_rate == 500_000_000
     assert all(w % 500_000_000 == 0 for w in result.model.weights)
+
+
+def test_dense_perceptron_weights_stay_in_the_contract_range() -> None:
+    """At this learning rate one update moves a weight past int48 (the contract reverts
+    ParameterOverflow): training clamps instead, so the model deploys."""
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(40, 2))
+    data = Dataset("wide", "dense", x, (x[:, 0] > 0).astype(int), ["neg", "pos"])
+    bound = DensePerceptron.max_weight
+    result = train_model(
+        "dense perceptron",
+        data,
+        method="integer",
+        learning_rate=200_000.0,  # x 1e9 = 2e14 > bound (about 1.4e14)
+        encoder=DenseL2Encoder(2),
+        seed=0,
+    )
+    model = result.model
+    assert isinstance(model, DensePerceptron)
+    assert max(abs(w) for w in model.weights) == bound  # reached, and clamped
+    assert model.init_calls()  # encodable: no ValueOutOfRange
+    # the mirror still refuses, like the contract, an update past the bound
+    x0 = result.encoder.encode(data.samples[0])
+    with pytest.raises(ModelInputError, match="ParameterOverflow"):
+        DensePerceptron(["neg", "pos"], 2, 0, model.learning_rate).update(x0, 1)
+    # float fits are scaled (same predictions) into the range, the bias into int64
+    fitted = _perceptron_from_floats(
+        DensePerceptron, ["neg", "pos"], np.array([1.0e6, -2.0e5]), 3.0e5, 1
+    )
+    assert isinstance(fitted, DensePerceptron)
+    w0, w1 = fitted.weights
+    assert w0 <= bound and w0 == pytest.approx(-5 * w1)
+    assert fitted.intercept == pytest.approx(0.3 * w0)
+    assert fitted.init_calls()
 
 
 def test_naive_bayes_counts_are_exact() -> None:
