@@ -61,12 +61,14 @@ def demo(cli_ctx: SumCliContext, dataset: str, seed: int, per_contributor: int, 
         reasons = "; ".join(f"{count}x {reason}" for reason, count in report.refused.items())
         click.echo(f"Refused claims (checked before sending, no gas spent): {reasons}")
     click.echo("")
-    click.echo(f"{'account':<8} {'role':<50} {'balance change':>22} {'of which gas':>18}")
-    for actor in report.actors:
-        click.echo(
-            f"{actor.name:<8} {actor.role:<50} {format_wei(actor.change):>22} "
-            f"{format_wei(-actor.fees):>18}"
-        )
+    rows = [("account", "role", "balance change", "of which gas")] + [
+        (actor.name, actor.role, format_wei(actor.change), format_wei(-actor.fees))
+        for actor in report.actors
+    ]
+    # Columns as wide as their longest cell: text left-aligned, amounts right-aligned.
+    name_w, role_w, change_w, gas_w = [max(map(len, col)) for col in zip(*rows, strict=True)]
+    for name, role, change, gas in rows:
+        click.echo(f"{name:<{name_w}}  {role:<{role_w}}  {change:>{change_w}}  {gas:>{gas_w}}")
     click.echo(f"Left in the trainer: {format_wei(report.trainer_balance_end)}")
     click.echo("")
     click.echo(f"Trainer: {report.trainer}. Your own model next (see docs/CLI.md):")
