@@ -82,10 +82,12 @@ def contracts_project():
 
 def container(contract_name: str):
     """The contract type `contract_name`; `DeploymentError` (one line) when it cannot be built."""
+    from ape_sum.reverts import first_line
+
     try:
         return getattr(contracts_project(), contract_name)
     except AttributeError as err:
-        detail = str(err).strip().splitlines()[0] if str(err).strip() else "not found"
+        detail = first_line(err, "not found")
         raise DeploymentError(f"contract {contract_name} is not available: {detail}") from None
 
 

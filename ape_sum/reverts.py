@@ -1,7 +1,7 @@
 """Plain-English explanations of the contracts' custom errors (and plain revert strings).
 
 `explain(err)` takes an `ape.exceptions.ContractLogicError` (a `CustomError` when the ABI knows the
-error) and returns one line a user can act on.
+error) and returns one line a user can act on; `first_line(err)` is the one line of any other error.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 
 from ape_sum.units import format_duration, format_wei
 
-__all__ = ["describe_error", "explain"]
+__all__ = ["describe_error", "explain", "first_line"]
 
 
 def _wait(ready_at: int, now: int | None) -> str:
@@ -158,6 +158,12 @@ def _decode_undecoded(message: str, now: int | None) -> str | None:
     except Exception:
         return describe_error(name, {}, now) if not types else name
     return describe_error(name, dict(zip(names, values, strict=True)), now)
+
+
+def first_line(err: BaseException, fallback: str | None = None) -> str:
+    """The first line of `err`'s message; `fallback` (default: the error's type name) if empty."""
+    message = str(err).strip()
+    return message.splitlines()[0] if message else fallback or type(err).__name__
 
 
 def explain(err: Exception, now: int | None = None) -> str:

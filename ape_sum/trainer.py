@@ -208,6 +208,7 @@ def open_trainer(name_or_address: str | None, registry: Registry | None = None) 
     from ape import chain, networks
 
     from ape_sum.deployment import DeploymentError
+    from ape_sum.reverts import first_line
 
     registry = registry or Registry()
     network = networks.provider.network_choice
@@ -243,7 +244,7 @@ def open_trainer(name_or_address: str | None, registry: Registry | None = None) 
     except DeploymentError:
         raise
     except Exception as err:
-        detail = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        detail = first_line(err)
         raise TrainerError(f"{address} is not a SUM trainer on {network}: {detail}") from None
 
     model_type = record.model_type if record and record.model_type else "unknown"

@@ -152,13 +152,14 @@ def deploy(
 
 def _load_model(cli_ctx: SumCliContext, path: Path):
     from ape_sum.models.files import load_model_file
+    from ape_sum.reverts import first_line
 
     if not path.is_file():
         cli_ctx.abort(f"no model file {str(path)!r}")
     try:
         return load_model_file(path)
     except (OSError, ValueError, KeyError, TypeError) as err:
-        cli_ctx.abort(f"cannot read model file {path.name}: {str(err).splitlines()[0]}")
+        cli_ctx.abort(f"cannot read model file {path.name}: {first_line(err)}")
 
 
 def _choose_name(cli_ctx, registry, name, model_file, network, chain_id, resume) -> str:

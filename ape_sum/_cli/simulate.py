@@ -195,6 +195,7 @@ def _run_with_progress(scenario, quiet: bool, **kwargs):
 def _on_chain(scenario, network: str, quiet: bool):
     from ape import networks
 
+    from ape_sum.reverts import first_line
     from ape_sum.simulation import SimulationError
     from ape_sum.simulation.replay import ReplayMismatch, replay_on_chain
 
@@ -206,8 +207,7 @@ def _on_chain(scenario, network: str, quiet: bool):
     except SimulationError:
         raise
     except Exception as err:  # connection problems, reverts: one line, not a traceback
-        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-        raise click.ClickException(f"on-chain replay failed: {first}") from None
+        raise click.ClickException(f"on-chain replay failed: {first_line(err)}") from None
     summary = result.summary()
     summary["on_chain"] = {**report, "network": network}
     return summary, result

@@ -6,7 +6,7 @@ import pytest
 from ape.exceptions import Abort
 
 from ape_sum._cli.click_ext import SumCliContext
-from ape_sum.reverts import describe_error
+from ape_sum.reverts import describe_error, first_line
 from ape_sum.units import UnitError, format_duration, format_wei, parse_duration, parse_wei
 
 
@@ -50,6 +50,12 @@ def test_custom_errors_in_plain_words():
     text = describe_error("InsufficientDeposit", {"sent": 1, "cost": 10**18})
     assert "1 ETH" in text
     assert describe_error("Mystery", {"x": 1}) == "Mystery(x=1)"
+
+
+def test_first_line_of_an_error():
+    assert first_line(ValueError("\n  bad value\nsecond line")) == "bad value"
+    assert first_line(KeyError()) == "KeyError"
+    assert first_line(AttributeError(""), "not found") == "not found"
 
 
 def test_live_networks_need_an_explicit_account(monkeypatch):
