@@ -917,7 +917,7 @@ def _encoder_from_obj(obj: object, base_dir: str | Path | None) -> Encoder:
     if version != SPEC_VERSION:
         raise EncodingError(f"encoder spec version {version!r} is not supported (expected 1)")
     kind = obj.get("type")
-    if kind not in _SPEC_KEYS:
+    if not isinstance(kind, str) or kind not in _SPEC_KEYS:
         raise EncodingError(
             f"unknown encoder type {kind!r}: expected one of {', '.join(sorted(_SPEC_KEYS))}"
         )
