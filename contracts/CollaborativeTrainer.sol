@@ -4,6 +4,7 @@ pragma solidity ^0.8.30;
 import {IClassifier} from "./interfaces/IClassifier.sol";
 import {IClassifierErrors} from "./interfaces/IClassifierErrors.sol";
 import {IIncentiveErrors, IIncentiveMechanism} from "./interfaces/IIncentiveMechanism.sol";
+import {ContributionRecord as R} from "./libraries/ContributionRecord.sol";
 
 /// @title CollaborativeTrainer
 /// @notice The contract users talk to: it holds the deposits and the contribution records, and wires
@@ -15,10 +16,10 @@ import {IIncentiveErrors, IIncentiveMechanism} from "./interfaces/IIncentiveMech
 /// by `selfdestruct` or as a block reward, which no contract can refuse).
 ///
 /// Gas design:
-/// * One storage slot per contribution, packed by hand (low to high bits):
-///   `[0,96)` initial deposit, `[96,192)` claimable, `[192,224)` number of claims,
-///   bit 224 "the author claimed", bit 225 "exists". Deposits fit 96 bits (2^96 wei > all ether).
-/// * Reporters' claim flags: one `mapping(bytes32 => bool)` keyed by `keccak256(key, claimer)`.
+/// * One storage slot per contribution (`ContributionRecord`): deposit, claimable, number of claims,
+///   "the author claimed", "exists", at the slot named by the contribution key itself; a reporter's
+///   claim flag (1) at the slot `keccak256(key, claimer)`. No mapping hash on the hot paths.
+/// * The mechanism is called with that record word and four more static words, encoded by hand.
 /// * The data array is never re-encoded: the key hash, the classifier calls and the `AddData` log are
 ///   all built by copying the caller's calldata as it is.
 /// * Classifier, IM and owner are immutable.
@@ -63,18 +64,14 @@ contract CollaborativeTrainer is IIncentiveErrors, IClassifierErrors {
     error TooManyClaims(bytes32 key);
     /// @notice The classifier returned something that is not a uint64 prediction.
     error InvalidPrediction();
+    /// @notice The incentive mechanism returned no amount (a broken mechanism).
+    error InvalidMechanismResponse();
 
     // ---------------------------------------------------------------- constants
 
-    uint256 private constant _AMOUNT_MASK = (1 << 96) - 1;
-    uint256 private constant _CLAIMABLE_SHIFT = 96;
-    uint256 private constant _CLAIMS_SHIFT = 192;
-    uint256 private constant _CLAIMS_MASK = 0xffffffff;
-    uint256 private constant _AUTHOR_CLAIMED = 1 << 224;
-    uint256 private constant _EXISTS = 1 << 225;
-
     /// @dev Transient-storage slot of the re-entrancy lock.
-    bytes32 private constant _LOCK_SLOT = bytes32(uint256(keccak256("ape-sum.trainer.lock")) - 1);
+    /// keccak256("ape-sum.trainer.lock") - 1, as a literal (the expression would be computed at run time).
+    bytes32 private constant _LOCK_SLOT = 0x43838a11b1a07d7028d26a06390954ba3da2a07b6048c99185b506433c738c7d;
 
     // ---------------------------------------------------------------- state
 
@@ -92,10 +89,10 @@ contract CollaborativeTrainer is IIncentiveErrors, IClassifierErrors {
     /// @notice The deployer; may take what is left on a contribution after `ownerClaimWaitTimeS`.
     address public immutable owner;
 
-    /// @dev Contribution key => packed record (see the contract NatSpec).
-    mapping(bytes32 => uint256) private _records;
-    /// @dev keccak256(contribution key, claimer) => claimer claimed (claimers other than the author).
-    mapping(bytes32 => bool) private _claimedBy;
+    // Contribution records and reporters' claim flags are not in mappings: a record lives at the slot
+    // named by its key and a claim flag (1 once set) at `keccak256(key, claimer)`, which saves a hash
+    // per access. Both are keccak256 outputs whose preimages (32 n + 60 and 64 bytes) cannot be those
+    // of the string slots above (32 bytes) or of each other.
 
     // ---------------------------------------------------------------- construction
 
@@ -145,10 +142,10 @@ contract CollaborativeTrainer is IIncentiveErrors, IClassifierErrors {
     function addData(int64[] calldata data, uint64 classification) external payable nonReentrant {
         uint256 cost = incentiveMechanism.handleAddData(msg.value);
         if (cost > msg.value) revert InsufficientDeposit(msg.value, cost);
-        if (cost > _AMOUNT_MASK) revert DepositTooLarge(cost);
+        if (cost > R.AMOUNT_MASK) revert DepositTooLarge(cost);
         bytes32 key = _key(data, classification, block.timestamp, msg.sender);
-        if (_records[key] != 0) revert AlreadyAdded(key);
-        _records[key] = cost | (cost << _CLAIMABLE_SHIFT) | _EXISTS;
+        if (_load(key) != 0) revert AlreadyAdded(key);
+        _store(key, R.create(cost));
         _update(data, classification);
         _emitAddData(data, classification, cost);
         uint256 excess;
@@ -165,12 +162,13 @@ contract CollaborativeTrainer is IIncentiveErrors, IClassifierErrors {
     function refund(int64[] calldata data, uint64 classification, uint256 addedTime) external nonReentrant {
         bytes32 key = _key(data, classification, addedTime, msg.sender);
         uint256 record = _existing(key);
-        IIncentiveMechanism.ClaimRequest memory request = _request(msg.sender, classification, addedTime, record);
-        request.claimerClaimed = record & _AUTHOR_CLAIMED != 0;
-        request.prediction = _predict(data);
-        uint256 amount = incentiveMechanism.handleRefund(request);
-        _records[key] = _claim(key, record, amount) | _AUTHOR_CLAIMED;
-        emit Refund(msg.sender, key, amount);
+        uint256 amount = _askRefund(data, classification, addedTime, record);
+        _store(key, _claim(key, record, amount) | R.CLAIMED);
+        bytes32 topic = Refund.selector;
+        assembly ("memory-safe") {
+            mstore(0, amount)
+            log3(0, 0x20, topic, caller(), key)
+        }
         if (amount != 0) _pay(msg.sender, amount);
     }
 
@@ -186,18 +184,22 @@ contract CollaborativeTrainer is IIncentiveErrors, IClassifierErrors {
         uint256 record = _existing(key);
         bool byAuthor = msg.sender == originalAuthor;
         bytes32 claimKey = byAuthor ? bytes32(0) : _claimKey(key, msg.sender);
-        IIncentiveMechanism.ClaimRequest memory request = _request(originalAuthor, classification, addedTime, record);
-        request.claimerClaimed = byAuthor ? record & _AUTHOR_CLAIMED != 0 : _claimedBy[claimKey];
-        request.prediction = _predict(data);
-        uint256 amount = incentiveMechanism.handleReport(request, owner);
+        // "claimed" in the claim handed to the mechanism is the claimer's own flag
+        uint256 amount = _askReport(
+            data, classification, addedTime, originalAuthor, byAuthor ? record : R.withClaimed(record, _load(claimKey))
+        );
         record = _claim(key, record, amount);
         if (byAuthor) {
-            _records[key] = record | _AUTHOR_CLAIMED;
+            _store(key, record | R.CLAIMED);
         } else {
-            _records[key] = record;
-            _claimedBy[claimKey] = true;
+            _store(key, record);
+            _store(claimKey, 1);
         }
-        emit Report(msg.sender, originalAuthor, key, amount);
+        bytes32 topic = Report.selector;
+        assembly ("memory-safe") {
+            mstore(0, amount)
+            log4(0, 0x20, topic, caller(), originalAuthor, key)
+        }
         if (amount != 0) _pay(msg.sender, amount);
     }
 
@@ -224,14 +226,8 @@ contract CollaborativeTrainer is IIncentiveErrors, IClassifierErrors {
         view
         returns (uint256 initialDeposit, uint256 claimable, uint256 numClaims, bool authorClaimed, bool exists)
     {
-        uint256 record = _records[key];
-        return (
-            record & _AMOUNT_MASK,
-            (record >> _CLAIMABLE_SHIFT) & _AMOUNT_MASK,
-            (record >> _CLAIMS_SHIFT) & _CLAIMS_MASK,
-            record & _AUTHOR_CLAIMED != 0,
-            record & _EXISTS != 0
-        );
+        uint256 record = _load(key);
+        return (R.initialDeposit(record), R.claimable(record), R.numClaims(record), R.claimed(record), R.exists(record));
     }
 
     /// @notice Wei still claimable on a contribution. Reverts with `ContributionNotFound` if none.
@@ -240,7 +236,7 @@ contract CollaborativeTrainer is IIncentiveErrors, IClassifierErrors {
         view
         returns (uint256)
     {
-        return (_existing(_key(data, classification, addedTime, author)) >> _CLAIMABLE_SHIFT) & _AMOUNT_MASK;
+        return R.claimable(_existing(_key(data, classification, addedTime, author)));
     }
 
     /// @notice The deposit paid for a contribution. Reverts with `ContributionNotFound` if none.
@@ -249,7 +245,7 @@ contract CollaborativeTrainer is IIncentiveErrors, IClassifierErrors {
         view
         returns (uint256)
     {
-        return _existing(_key(data, classification, addedTime, author)) & _AMOUNT_MASK;
+        return R.initialDeposit(_existing(_key(data, classification, addedTime, author)));
     }
 
     /// @notice How many claims were made on a contribution. Reverts with `ContributionNotFound` if none.
@@ -258,7 +254,7 @@ contract CollaborativeTrainer is IIncentiveErrors, IClassifierErrors {
         view
         returns (uint256)
     {
-        return (_existing(_key(data, classification, addedTime, author)) >> _CLAIMS_SHIFT) & _CLAIMS_MASK;
+        return R.numClaims(_existing(_key(data, classification, addedTime, author)));
     }
 
     /// @notice Whether `claimer` already claimed from a contribution. Reverts with
@@ -272,47 +268,87 @@ contract CollaborativeTrainer is IIncentiveErrors, IClassifierErrors {
     ) external view returns (bool) {
         bytes32 key = _key(data, classification, addedTime, author);
         uint256 record = _existing(key);
-        if (claimer == author) return record & _AUTHOR_CLAIMED != 0;
-        return _claimedBy[_claimKey(key, claimer)];
+        if (claimer == author) return R.claimed(record);
+        return _load(_claimKey(key, claimer)) != 0;
     }
 
     // ---------------------------------------------------------------- internals
 
     /// @dev The record under `key`, or a `ContributionNotFound` revert.
     function _existing(bytes32 key) private view returns (uint256 record) {
-        record = _records[key];
+        record = _load(key);
         if (record == 0) revert ContributionNotFound(key);
     }
 
-    /// @dev The IM's view of a claim by `msg.sender` on `author`'s contribution with `record`
-    /// (`claimerClaimed` and `prediction` are filled in by the caller).
-    function _request(address author, uint64 classification, uint256 addedTime, uint256 record)
+    /// @dev `incentiveMechanism.handleRefund` of `msg.sender`'s claim with the current prediction
+    /// for `data`, encoded by hand (static arguments only).
+    function _askRefund(int64[] calldata data, uint64 classification, uint256 addedTime, uint256 claim)
         private
-        view
-        returns (IIncentiveMechanism.ClaimRequest memory)
+        returns (uint256)
     {
-        return IIncentiveMechanism.ClaimRequest({
-            claimer: msg.sender,
-            author: author,
-            classification: classification,
-            addedTime: addedTime,
-            initialDeposit: record & _AMOUNT_MASK,
-            claimable: (record >> _CLAIMABLE_SHIFT) & _AMOUNT_MASK,
-            numClaims: (record >> _CLAIMS_SHIFT) & _CLAIMS_MASK,
-            claimerClaimed: false,
-            prediction: 0
-        });
+        uint64 prediction = _predict(data);
+        bytes4 selector = IIncentiveMechanism.handleRefund.selector;
+        uint256 p;
+        assembly ("memory-safe") {
+            p := mload(0x40)
+            mstore(p, selector)
+            mstore(add(p, 0x04), caller())
+            mstore(add(p, 0x24), addedTime)
+            mstore(add(p, 0x44), claim)
+            mstore(add(p, 0x64), classification)
+            mstore(add(p, 0x84), prediction)
+        }
+        return _askMechanism(p, 0xa4);
+    }
+
+    /// @dev `incentiveMechanism.handleReport` of `msg.sender`'s claim on `author`'s contribution, like
+    /// `_askRefund`.
+    function _askReport(int64[] calldata data, uint64 classification, uint256 addedTime, address author, uint256 claim)
+        private
+        returns (uint256)
+    {
+        uint64 prediction = _predict(data);
+        bytes4 selector = IIncentiveMechanism.handleReport.selector;
+        address owner_ = owner;
+        uint256 p;
+        assembly ("memory-safe") {
+            p := mload(0x40)
+            mstore(p, selector)
+            mstore(add(p, 0x04), caller())
+            mstore(add(p, 0x24), author)
+            mstore(add(p, 0x44), owner_)
+            mstore(add(p, 0x64), addedTime)
+            mstore(add(p, 0x84), claim)
+            mstore(add(p, 0xa4), classification)
+            mstore(add(p, 0xc4), prediction)
+        }
+        return _askMechanism(p, 0xe4);
+    }
+
+    /// @dev Calls the mechanism with the `size` bytes of calldata at memory `p` and returns the
+    /// amount it decides; its revert reason bubbles up unchanged.
+    function _askMechanism(uint256 p, uint256 size) private returns (uint256 amount) {
+        address target = address(incentiveMechanism);
+        bool ok;
+        assembly ("memory-safe") {
+            if iszero(call(gas(), target, 0, p, size, 0, 0x20)) {
+                returndatacopy(p, 0, returndatasize())
+                revert(p, returndatasize())
+            }
+            ok := gt(returndatasize(), 0x1f)
+            amount := mload(0)
+        }
+        if (!ok) revert InvalidMechanismResponse();
     }
 
     /// @dev `record` after paying `amount` out of its claimable deposit and counting one more claim.
     function _claim(bytes32 key, uint256 record, uint256 amount) private pure returns (uint256) {
-        uint256 claimable = (record >> _CLAIMABLE_SHIFT) & _AMOUNT_MASK;
-        uint256 numClaims = (record >> _CLAIMS_SHIFT) & _CLAIMS_MASK;
+        uint256 claimable = R.claimable(record);
         if (amount > claimable) revert InvalidPayout(amount, claimable);
-        if (numClaims == _CLAIMS_MASK) revert TooManyClaims(key);
+        if (R.numClaims(record) == R.CLAIMS_MASK) revert TooManyClaims(key);
         unchecked {
             // amount <= claimable (the field does not borrow) and numClaims < 2^32 - 1.
-            return record - (amount << _CLAIMABLE_SHIFT) + (1 << _CLAIMS_SHIFT);
+            return record - (amount << R.CLAIMABLE_SHIFT) + (1 << R.CLAIMS_SHIFT);
         }
     }
 
@@ -332,6 +368,20 @@ contract CollaborativeTrainer is IIncentiveErrors, IClassifierErrors {
             mstore(add(q, 8), addedTime)
             mstore(add(q, 40), shl(96, author))
             key := keccak256(p, add(n, 60))
+        }
+    }
+
+    /// @dev The storage word at `slot`.
+    function _load(bytes32 slot) private view returns (uint256 value) {
+        assembly ("memory-safe") {
+            value := sload(slot)
+        }
+    }
+
+    /// @dev Sets the storage word at `slot`.
+    function _store(bytes32 slot, uint256 value) private {
+        assembly ("memory-safe") {
+            sstore(slot, value)
         }
     }
 

@@ -135,25 +135,50 @@ contract SparsePerceptron is ClassifierBase {
         emit Updated(classification);
     }
 
-    /// @dev `intercept + sum(weights[i])`, validating every index.
+    /// @dev `intercept + sum(weights[i])`, validating every index. Two indices a step; sums the
+    /// stored (offset) lanes and removes the offset once per written slot read instead of decoding
+    /// every lane (a slot never written reads as zeros and carries no offset).
     function _margin(int64[] calldata data) private view returns (int256 m) {
         uint256 n = numFeatures;
         m = intercept;
-        uint256 bad; // position + 1 of the first invalid index
+        bool bad;
         assembly {
-            let start := data.offset
-            let end := add(start, shl(5, data.length))
-            for { let p := start } lt(p, end) { p := add(p, 0x20) } {
+            let p := data.offset
+            let end := add(p, shl(5, data.length))
+            // sum of the stored lanes (< 2^64 each) minus 2^63 per written slot read
+            let sum := 0
+            for { let pairsEnd := sub(end, shl(5, and(data.length, 1))) } lt(p, pairsEnd) { p := add(p, 0x40) } {
                 let i := calldataload(p)
-                // one unsigned comparison rejects negatives and malformed words as well
-                if iszero(lt(i, n)) {
-                    bad := add(shr(5, sub(p, start)), 1)
+                let j := calldataload(add(p, 0x20))
+                // one unsigned comparison each rejects negatives and malformed words as well
+                if iszero(and(lt(i, n), lt(j, n))) {
+                    bad := 1
                     break
                 }
-                let raw := sload(add(PARAMS, shr(2, i)))
-                if raw { m := add(m, signextend(7, shr(shl(6, and(i, 3)), xor(raw, X64)))) }
+                let a := sload(add(PARAMS, shr(2, i)))
+                let b := sload(add(PARAMS, shr(2, j)))
+                sum := add(
+                    sum,
+                    sub(
+                        add(and(shr(shl(6, and(i, 3)), a), MASK64), and(shr(shl(6, and(j, 3)), b), MASK64)),
+                        shl(63, add(gt(a, 0), gt(b, 0)))
+                    )
+                )
+            }
+            if and(iszero(bad), lt(p, end)) {
+                let i := calldataload(p)
+                bad := iszero(lt(i, n))
+                if iszero(bad) {
+                    let a := sload(add(PARAMS, shr(2, i)))
+                    sum := add(sum, sub(and(shr(shl(6, and(i, 3)), a), MASK64), shl(63, gt(a, 0))))
+                }
+            }
+            m := add(m, sum)
+        }
+        if (bad) {
+            for (uint256 k; k < data.length; ++k) {
+                _sparseIndex(data[k], n); // reverts with IndexOutOfRange at the first bad index
             }
         }
-        if (bad != 0) _sparseIndex(data[bad - 1], n); // reverts with IndexOutOfRange
     }
 }

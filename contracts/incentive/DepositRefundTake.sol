@@ -2,6 +2,8 @@
 pragma solidity ^0.8.30;
 
 import {IncentiveMechanismBase} from "./IncentiveMechanismBase.sol";
+import {IIncentiveMechanism} from "../interfaces/IIncentiveMechanism.sol";
+import {ContributionRecord as R} from "../libraries/ContributionRecord.sol";
 import {Math} from "../libraries/Math.sol";
 
 /// @title DepositRefundTake
@@ -56,17 +58,18 @@ contract DepositRefundTake is IncentiveMechanismBase {
 
     /// @notice Decide an author's refund: the whole claimable deposit when the author has not
     /// claimed yet, something is left, the wait has passed and the current model agrees. Trainer only.
-    /// @param r The claim (`r.claimer` is the author).
-    /// @return amount Wei to pay the author.
-    function handleRefund(ClaimRequest calldata r) external returns (uint256 amount) {
+    /// @inheritdoc IIncentiveMechanism
+    function handleRefund(address author, uint256 addedTime, uint256 record, uint256 classification, uint256 prediction)
+        external
+        returns (uint256 amount)
+    {
         uint256 s = _loadStateAsTrainer();
-        if (r.claimerClaimed) revert AlreadyClaimed(r.claimer);
-        amount = r.claimable;
+        if (R.claimed(record)) revert AlreadyClaimed(author);
+        amount = R.claimable(record);
         if (amount == 0) revert NothingToClaim();
-        uint256 addedTime = r.addedTime;
         if (block.timestamp - addedTime < refundWaitTimeS) revert TooEarly(_readyAt(addedTime, refundWaitTimeS));
-        if (r.prediction != r.classification) revert ModelDisagrees(r.prediction, r.classification);
-        _recordGoodData(s, r.claimer);
+        if (prediction != classification) revert ModelDisagrees(uint64(prediction), uint64(classification));
+        _recordGoodData(s, author);
     }
 
     /// @notice Decide a report or a take. The owner takes everything left after
@@ -75,28 +78,35 @@ contract DepositRefundTake is IncentiveMechanismBase {
     /// `refundWaitTimeS`, when the model disagrees, gets
     /// `initialDeposit * numValid[reporter] / totalGoodDataCount` (everything left when that is 0
     /// or more than what is left). Trainer only.
-    /// @param r The claim (`r.claimer` is the reporter).
-    /// @param owner The trainer's owner.
-    /// @return amount Wei to pay the reporter.
-    function handleReport(ClaimRequest calldata r, address owner) external view returns (uint256 amount) {
+    /// @inheritdoc IIncentiveMechanism
+    function handleReport(
+        address reporter,
+        address author,
+        address owner,
+        uint256 addedTime,
+        uint256 record,
+        uint256 classification,
+        uint256 prediction
+    ) external view returns (uint256 amount) {
         uint256 s = _loadStateAsTrainer();
-        uint256 claimable = r.claimable;
+        uint256 claimable = R.claimable(record);
         if (claimable == 0) revert NothingToClaim();
-        uint256 addedTime = r.addedTime;
         uint256 elapsed = block.timestamp - addedTime;
-        address reporter = r.claimer;
         if (elapsed >= ownerClaimWaitTimeS && reporter == owner) return claimable;
         if (elapsed >= anyAddressClaimWaitTimeS) return claimable;
-        if (reporter == r.author) {
+        if (reporter == author) {
             revert CannotReportOwnContribution(_readyAt(addedTime, anyAddressClaimWaitTimeS));
         }
-        if (r.claimerClaimed) revert AlreadyClaimed(reporter);
+        if (R.claimed(record)) revert AlreadyClaimed(reporter);
         if (elapsed < refundWaitTimeS) revert TooEarly(_readyAt(addedTime, refundWaitTimeS));
-        if (r.prediction == r.classification) revert ModelAgrees(r.prediction);
+        if (prediction == classification) revert ModelAgrees(uint64(prediction));
         uint256 numValid = numValidForAddress[reporter];
         if (numValid == 0) revert NoValidatedContributions(reporter);
-        // numValid > 0 implies totalGoodDataCount >= numValid > 0: no division by zero.
-        amount = r.initialDeposit * numValid / (s >> _GOOD_SHIFT);
+        unchecked {
+            // deposit < 2^96 and numValid < 2^32: no overflow; numValid > 0 implies
+            // totalGoodDataCount >= numValid > 0: no division by zero.
+            amount = R.initialDeposit(record) * numValid / (s >> _GOOD_SHIFT);
+        }
         if (amount == 0 || amount > claimable) amount = claimable;
     }
 

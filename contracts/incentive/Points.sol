@@ -2,6 +2,8 @@
 pragma solidity ^0.8.30;
 
 import {IncentiveMechanismBase} from "./IncentiveMechanismBase.sol";
+import {IIncentiveMechanism} from "../interfaces/IIncentiveMechanism.sol";
+import {ContributionRecord as R} from "../libraries/ContributionRecord.sol";
 
 /// @title Points
 /// @notice A mechanism without money: contributing is free (any value sent is returned by the
@@ -40,32 +42,42 @@ contract Points is IncentiveMechanismBase {
 
     /// @notice Validate a contribution for its author: first claim only, after `refundWaitTimeS`,
     /// while the current model agrees. Gives the author a point. Trainer only.
-    /// @param r The claim (`r.claimer` is the author).
+    /// @inheritdoc IIncentiveMechanism
     /// @return amount Always 0 (no money).
-    function handleRefund(ClaimRequest calldata r) external returns (uint256 amount) {
+    function handleRefund(address author, uint256 addedTime, uint256 record, uint256 classification, uint256 prediction)
+        external
+        returns (uint256 amount)
+    {
         uint256 s = _loadStateAsTrainer();
-        if (r.claimerClaimed) revert AlreadyClaimed(r.claimer);
-        if (r.numClaims != 0) revert AlreadySettled(r.numClaims);
-        uint256 addedTime = r.addedTime;
+        if (R.claimed(record)) revert AlreadyClaimed(author);
+        uint256 numClaims = R.numClaims(record);
+        if (numClaims != 0) revert AlreadySettled(numClaims);
         if (block.timestamp - addedTime < refundWaitTimeS) revert TooEarly(_readyAt(addedTime, refundWaitTimeS));
-        if (r.prediction != r.classification) revert ModelDisagrees(r.prediction, r.classification);
-        _recordGoodData(s, r.claimer);
+        if (prediction != classification) revert ModelDisagrees(uint64(prediction), uint64(classification));
+        _recordGoodData(s, author);
         return 0;
     }
 
     /// @notice Record a successful report: first claim only, not by the author, after
     /// `refundWaitTimeS`, while the current model disagrees. Trainer only.
-    /// @param r The claim (`r.claimer` is the reporter).
+    /// @inheritdoc IIncentiveMechanism
     /// @return amount Always 0 (no money).
-    function handleReport(ClaimRequest calldata r, address /* owner */ ) external returns (uint256 amount) {
+    function handleReport(
+        address reporter,
+        address author,
+        address, /* owner */
+        uint256 addedTime,
+        uint256 record,
+        uint256 classification,
+        uint256 prediction
+    ) external returns (uint256 amount) {
         _loadStateAsTrainer();
-        address reporter = r.claimer;
-        if (reporter == r.author) revert CannotReportOwnContribution(type(uint256).max);
-        if (r.claimerClaimed) revert AlreadyClaimed(reporter);
-        if (r.numClaims != 0) revert AlreadySettled(r.numClaims);
-        uint256 addedTime = r.addedTime;
+        if (reporter == author) revert CannotReportOwnContribution(type(uint256).max);
+        if (R.claimed(record)) revert AlreadyClaimed(reporter);
+        uint256 numClaims = R.numClaims(record);
+        if (numClaims != 0) revert AlreadySettled(numClaims);
         if (block.timestamp - addedTime < refundWaitTimeS) revert TooEarly(_readyAt(addedTime, refundWaitTimeS));
-        if (r.prediction == r.classification) revert ModelAgrees(r.prediction);
+        if (prediction == classification) revert ModelAgrees(uint64(prediction));
         unchecked {
             // At most one per contribution, and contributions are counted in 32 bits.
             numSuccessfulReports[reporter] += 1;

@@ -47,29 +47,6 @@ interface IIncentiveErrors is IModuleErrors {
 /// @dev Every `handle*` function is trainer-only and reverts with a custom error of
 /// `IIncentiveErrors` that says why an action is refused.
 interface IIncentiveMechanism is IIncentiveErrors {
-    /// @notice Everything a mechanism needs to decide a claim on a contribution. Only scalars (a
-    /// static tuple: ABI-encoded exactly like the flat argument list), never the data itself.
-    struct ClaimRequest {
-        /// The caller of `refund` / `report`.
-        address claimer;
-        /// The contribution's author.
-        address author;
-        /// The contribution's label.
-        uint64 classification;
-        /// When the contribution was added.
-        uint256 addedTime;
-        /// The deposit paid when the contribution was added.
-        uint256 initialDeposit;
-        /// Wei still claimable on the contribution.
-        uint256 claimable;
-        /// How many claims were made on the contribution so far.
-        uint256 numClaims;
-        /// Whether `claimer` already claimed from this contribution.
-        bool claimerClaimed;
-        /// The current model's prediction for the contribution's data.
-        uint64 prediction;
-    }
-
     /// @notice Emitted once, when the mechanism is bound to its trainer.
     event TrainerSet(address indexed trainer);
 
@@ -105,12 +82,36 @@ interface IIncentiveMechanism is IIncentiveErrors {
     /// @return cost The deposit to keep; the trainer returns `msgValue - cost` to the sender.
     function handleAddData(uint256 msgValue) external returns (uint256 cost);
 
-    /// @notice Decide a refund requested by the contribution's author (`request.claimer`).
-    /// @return amount Wei to pay the author (at most `request.claimable`).
-    function handleRefund(ClaimRequest calldata request) external returns (uint256 amount);
+    /// @notice Decide a refund requested by a contribution's author.
+    /// @param author The contribution's author (the caller of `refund`).
+    /// @param addedTime When the contribution was added.
+    /// @param record The contribution's record (see `ContributionRecord`); "claimed" says whether the
+    /// author already claimed.
+    /// @param classification The contribution's label (a uint64; passed as a word the trainer has
+    /// already validated, so the mechanism's decoder does not check it again).
+    /// @param prediction The current model's prediction for the contribution's data (a uint64, idem).
+    /// @return amount Wei to pay the author (at most the record's claimable amount).
+    function handleRefund(address author, uint256 addedTime, uint256 record, uint256 classification, uint256 prediction)
+        external
+        returns (uint256 amount);
 
-    /// @notice Decide a report (or an owner / any-address take) by `request.claimer`.
+    /// @notice Decide a report (or an owner / any-address take).
+    /// @param reporter The caller of `report` (may be the author, for the any-address take).
+    /// @param author The contribution's author.
     /// @param owner The trainer's owner (entitled to the owner take).
-    /// @return amount Wei to pay the reporter (at most `request.claimable`).
-    function handleReport(ClaimRequest calldata request, address owner) external returns (uint256 amount);
+    /// @param addedTime When the contribution was added.
+    /// @param record The contribution's record (see `ContributionRecord`); "claimed" says whether
+    /// `reporter` already claimed from it.
+    /// @param classification The contribution's label (a uint64, as for `handleRefund`).
+    /// @param prediction The current model's prediction (a uint64, idem).
+    /// @return amount Wei to pay the reporter (at most the record's claimable amount).
+    function handleReport(
+        address reporter,
+        address author,
+        address owner,
+        uint256 addedTime,
+        uint256 record,
+        uint256 classification,
+        uint256 prediction
+    ) external returns (uint256 amount);
 }

@@ -145,11 +145,6 @@ def get_storage(chain: Any, address: str, slot: int) -> int:
     return int.from_bytes(bytes(chain.provider.get_storage(address, slot)), "big")
 
 
-def mapping_slot(key: bytes, base_slot: int) -> int:
-    """Storage slot of `mapping[key]` for a mapping at `base_slot` (key already 32 bytes)."""
-    return int.from_bytes(keccak(key.rjust(32, b"\0") + base_slot.to_bytes(32, "big")), "big")
-
-
 #: Per combination ("deposit/naive-bayes", ...): sequences and steps run by the invariant tests,
 #: and how often each action succeeded or was refused (by error). Printed at session end.
 INVARIANT_STATS: dict[str, dict[str, Any]] = {}

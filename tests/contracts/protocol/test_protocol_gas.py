@@ -51,21 +51,9 @@ def gas_used(big_stack, alice, bob):
     return gas
 
 
-OVER = pytest.mark.xfail(
-    reason="about 1.5k (refund) / 2.5k (report) over: the classifier's predict costs ~3.9k above "
-    "its 20 cold reads and the IM/trainer calls ~2k more; see the protocol report",
-    strict=False,
-)
-
-
 @pytest.mark.parametrize(
     "path",
-    [
-        "add_agree",
-        "add_update",
-        pytest.param("refund", marks=OVER),
-        pytest.param("report", marks=OVER),
-    ],
+    ["add_agree", "add_update", "refund", "report"],
 )
 def test_gas_budget(gas_used, path, record_property):
     record_property(f"gas_{path}", gas_used[path])

@@ -17,10 +17,8 @@ def _add(stack, sender, data, label):
     return receipt.decode_logs(stack.trainer.AddData)[0]
 
 
-def _request(alice, bob):
-    # ClaimRequest(claimer, author, classification, addedTime, initialDeposit, claimable,
-    #              numClaims, claimerClaimed, prediction)
-    return (alice.address, bob.address, 0, 0, 0, 1, 0, False, 0)
+#: A record with 1 wei deposited and claimable (ContributionRecord layout), as the trainer sends it.
+RECORD = 1 | (1 << 96) | (1 << 225)
 
 
 def test_incentive_mechanism_refuses_calls_not_from_trainer(stack_drt, stack_pts, alice, bob):
@@ -28,9 +26,9 @@ def test_incentive_mechanism_refuses_calls_not_from_trainer(stack_drt, stack_pts
         with ape.reverts(stack.im.NotTrainer, caller=alice):
             stack.im.handleAddData(ONE_ETH, sender=alice)
         with ape.reverts(stack.im.NotTrainer, caller=alice):
-            stack.im.handleRefund(_request(alice, bob), sender=alice)
+            stack.im.handleRefund(alice, 0, RECORD, 0, 0, sender=alice)
         with ape.reverts(stack.im.NotTrainer, caller=alice):
-            stack.im.handleReport(_request(alice, bob), alice, sender=alice)
+            stack.im.handleReport(alice, bob, alice, 0, RECORD, 0, 1, sender=alice)
 
 
 def test_classifier_refuses_updates_not_from_trainer(stack_drt, alice):
