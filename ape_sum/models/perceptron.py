@@ -16,8 +16,8 @@ from ape_sum.models.base import (
     trunc_div,
 )
 
-#: Largest magnitude of a dense perceptron weight (int48 lanes; int48.min is never stored).
-MAX_I48 = 2**47 - 1
+#: Largest magnitude of a dense perceptron weight (int40 lanes; int40.min is never stored).
+MAX_I40 = 2**39 - 1
 
 
 class _Perceptron(Classifier):
@@ -146,14 +146,14 @@ class SparsePerceptron(_Perceptron):
 class DensePerceptron(_Perceptron):
     """`m = intercept * 1e9 + sum(w_i * x_i)`; mistake: `w_i += sign * trunc(x_i * lr / 1e9)`.
 
-    On chain the weights are int48 (`|w| <= 2^47 - 1`, about 140,737 in real units), 5 per slot:
+    On chain the weights are int40 (`|w| <= 2^39 - 1`, about 549.76 in real units), 6 per slot:
     an update leaving that range raises `ParameterOverflow`, and a model holding a larger weight
     (accepted by the constructor, so model files round-trip) raises `ValueOutOfRange` from
     `constructor_args()` / `init_calls()`, before anything is sent."""
 
-    max_weight: ClassVar[int] = MAX_I48
-    lanes: ClassVar[int] = 5
-    lane_bits: ClassVar[int] = 48
+    max_weight: ClassVar[int] = MAX_I40
+    lanes: ClassVar[int] = 6
+    lane_bits: ClassVar[int] = 40
     skip_zero_slots: ClassVar[bool] = False
 
     kind: ClassVar[str] = "dense perceptron"

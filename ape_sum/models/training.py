@@ -4,7 +4,7 @@
   floats, and the contract's own integer update rule) are converted to fixed point and scored
   with the exact mirror on a validation part of the training data; the best one is refitted on
   all training data. The reported accuracy is the mirror's on the held-out test data. Weights
-  are kept within the contract's range (`max_weight`; int48 for the dense perceptron): float
+  are kept within the contract's range (`max_weight`; int40 for the dense perceptron): float
   fits are scaled down, integer updates clamped, so a trained model always deploys.
 * Naive Bayes: per-class document counts and per-feature counts (binary, as on chain).
 * Nearest centroid: per-class means of the encoded vectors, in fixed point.
@@ -174,7 +174,7 @@ def _perceptron_from_floats(
     cls: type[_PerceptronMirror], classes: list[str], weights: np.ndarray, bias: float, lr: int
 ) -> Classifier:
     # Scale weights and bias together (same predictions) so that, x 1e9, the weights fit the
-    # contract's lanes (`max_weight`: int48 for the dense perceptron) and the bias fits int64.
+    # contract's lanes (`max_weight`: int40 for the dense perceptron) and the bias fits int64.
     w_limit = _FLOAT_FIT_RANGE * cls.max_weight / TO_FLOAT
     b_limit = _FLOAT_FIT_RANGE * MAX_I64 / TO_FLOAT
     excess = max(float(np.max(np.abs(weights), initial=0.0)) / w_limit, abs(bias) / b_limit)

@@ -118,7 +118,7 @@ def test_integer_rule_matches_the_mirror(reviews: Dataset) -> None:
 
 
 def test_dense_perceptron_weights_stay_in_the_contract_range() -> None:
-    """At this learning rate one update moves a weight past int48 (the contract reverts
+    """At this learning rate one update moves a weight past int40 (the contract reverts
     ParameterOverflow): training clamps instead, so the model deploys."""
     rng = np.random.default_rng(0)
     x = rng.normal(size=(40, 2))

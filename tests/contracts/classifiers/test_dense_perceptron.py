@@ -72,7 +72,7 @@ def test_bad_inputs(contract, trainer):
 
 
 def test_overflow(deploy_model, trainer):
-    big = 2**47 - 1  # int48 weights
+    big = 2**39 - 1  # int40 weights
     lr = 2**62
     model = DensePerceptron(["a", "b"], 2, 0, lr, [big - 10, -big])
     c = deploy_model(model, trainer)
@@ -89,7 +89,7 @@ def test_overflow(deploy_model, trainer):
 
 def test_packed_initializer(project, owner):
     c = project.DensePerceptron.deploy(["a", "b"], 7, 0, E9, sender=owner)
-    model = DensePerceptron(["a", "b"], 7, 0, E9, [1, -2, 3, -(2**47 - 1), 2**47 - 1, 6, -7])
+    model = DensePerceptron(["a", "b"], 7, 0, E9, [1, -2, 3, -(2**39 - 1), 2**39 - 1, 6, -7])
     words = model.packed_words()
     assert len(words) == 2
     with ape.reverts(c.InitOutOfRange, startIndex=1, count=2, size=2):
@@ -97,7 +97,7 @@ def test_packed_initializer(project, owner):
     with ape.reverts(c.InvalidPackedWord, slotIndex=0):
         c.initializePacked(0, [words[0] | (1 << 240)], sender=owner)  # unused bits
     with ape.reverts(c.InvalidPackedWord, slotIndex=0):
-        c.initializePacked(0, [words[0] >> 48 << 48], sender=owner)  # int48.min lane
+        c.initializePacked(0, [words[0] >> 40 << 40], sender=owner)  # int40.min lane
     with ape.reverts(c.InvalidPackedWord, slotIndex=1):
         c.initializePacked(0, [words[0], words[1] ^ (1 << 96)], sender=owner)  # past the end
     receipt = c.initializePacked(0, words, sender=owner)
