@@ -16,6 +16,8 @@ from ape_sum.models.base import (
     trunc_div,
 )
 
+#: Largest magnitude of a sparse perceptron weight (int48 lanes; int48.min is never stored).
+MAX_I48 = 2**47 - 1
 #: Largest magnitude of a dense perceptron weight (int40 lanes; int40.min is never stored).
 MAX_I40 = 2**39 - 1
 
@@ -120,7 +122,14 @@ class _Perceptron(Classifier):
 
 
 class SparsePerceptron(_Perceptron):
-    """`m = intercept + sum(w[i] for i in data)`; duplicates count once per occurrence."""
+    """`m = intercept + sum(w[i] for i in data)`; duplicates count once per occurrence.
+
+    On chain the weights are int48 (`|w| <= 2^47 - 1`, about 140,737 in real units), 5 per slot;
+    all-zero slots are left unwritten at deployment."""
+
+    max_weight: ClassVar[int] = MAX_I48
+    lanes: ClassVar[int] = 5
+    lane_bits: ClassVar[int] = 48
 
     kind: ClassVar[str] = "sparse perceptron"
     contract_name: ClassVar[str] = "SparsePerceptron"

@@ -380,32 +380,35 @@ def test_out_of_range_label_is_refused(system, users, error_name):
 
 
 def test_weight_overflow_reverts_instead_of_wrapping(project, owner, users, error_name):
+    big = SparsePerceptron.max_weight  # the contract's int48 lanes
     weights = [0] * NUM_FEATURES
-    weights[0] = INT64_MAX - ONE // 2  # one more positive step would leave int64
-    weights[1] = -INT64_MAX
-    weights[2] = -(INT64_MAX - ONE // 2)  # one more negative step would leave int64
-    weights[3] = INT64_MAX
+    weights[0] = big - ONE // 2  # one more positive step would leave the lane's range
+    weights[1] = -big
+    weights[2] = -(big - ONE // 2)  # one more negative step would leave the lane's range
+    weights[3] = big
     target = deploy_system(project, owner, perceptron(weights), DEPOSIT)
     balance = target.trainer.balance
-    # margin(w0 + w1) < 0 predicts 0; label 1 pushes w0 up past int64.max.
+    # margin(w0 + w1) < 0 predicts 0; label 1 pushes w0 up past the largest weight.
     assert int(target.trainer.predict([0, 1])) == 0
     reverts_with(error_name, "ParameterOverflow", add, target, users[1], [0, 1], 1)
-    # margin(w2 + w3) > 0 predicts 1; label 0 pushes w2 down past -int64.max.
+    # margin(w2 + w3) > 0 predicts 1; label 0 pushes w2 down past the smallest weight.
     assert int(target.trainer.predict([2, 3])) == 1
     reverts_with(error_name, "ParameterOverflow", add, target, users[1], [2, 3], 0)
     assert [int(target.classifier.weights(i)) for i in range(4)] == weights[:4]
     assert target.trainer.balance == balance
 
 
-def test_initialiser_refuses_int64_min(project, owner, error_name):
+def test_initialiser_refuses_weights_beyond_the_lanes(project, owner, error_name):
     model = perceptron()
+    big = SparsePerceptron.max_weight
     contract = project.SparsePerceptron.deploy(*model.constructor_args(), sender=owner)
-    reverts_with(
-        error_name, "ValueOutOfRange", contract.initializeWeights, 0, [INT64_MIN], sender=owner
-    )
-    contract.initializeWeights(0, [INT64_MAX, -INT64_MAX], sender=owner)
-    assert int(contract.weights(0)) == INT64_MAX
-    assert int(contract.weights(1)) == -INT64_MAX
+    for bad in (INT64_MIN, INT64_MAX, big + 1, -big - 1):
+        reverts_with(
+            error_name, "ValueOutOfRange", contract.initializeWeights, 0, [bad], sender=owner
+        )
+    contract.initializeWeights(0, [big, -big], sender=owner)
+    assert int(contract.weights(0)) == big
+    assert int(contract.weights(1)) == -big
     # Margins of many extreme weights do not overflow (int256 sum).
     for index in (0, 1):
         assert int(contract.predict([index] * 64)) == (1 if index == 0 else 0)

@@ -212,9 +212,11 @@ def test_model_file_loader_never_crashes(content: bytes) -> None:
 
 # ------------------------------------------------------------------------------ mirror vs chain
 
+MAX_W = SparsePerceptron.max_weight  # extreme weights the contract can hold
+
 MIRRORS = {
     "sparse perceptron": lambda: SparsePerceptron(
-        ["a", "b"], 6, -3, ONE, [INT64_MAX, -INT64_MAX, 5, -5, 0, ONE]
+        ["a", "b"], 6, -3, ONE, [MAX_W, -MAX_W, 5, -5, 0, ONE]
     ),
     "dense perceptron": lambda: DensePerceptron(["a", "b"], 3, 7, ONE, [ONE, -ONE, ONE // 3]),
     "naive bayes": lambda: NaiveBayes(

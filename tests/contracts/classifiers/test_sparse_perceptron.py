@@ -17,7 +17,7 @@ def model():
     weights = [0] * N
     weights[1] = 3 * LR
     weights[2] = -5 * LR
-    weights[9] = -(2**63 - 1)
+    weights[9] = -SparsePerceptron.max_weight  # the contract's int48 lanes
     return SparsePerceptron(["neg", "pos"], N, -LR, LR, weights)
 
 
@@ -84,7 +84,7 @@ def test_bad_inputs(contract, trainer):
 
 
 def test_overflow(deploy_model, trainer):
-    big = 2**63 - 1
+    big = SparsePerceptron.max_weight
     m = SparsePerceptron(["a", "b"], 2, -big, 10, [big - 5, 0])
     c = deploy_model(m, trainer)
     assert c.predict([0]) == 0  # margin -5
@@ -131,5 +131,7 @@ def test_init_errors(project, owner):
         c.initializeWeights(2, [1, 2], sender=owner)
     with ape.reverts(c.ValueOutOfRange, index=0, value=-(2**63)):
         c.initializeWeights(0, [-(2**63)], sender=owner)
+    with ape.reverts(c.ValueOutOfRange, index=0, value=2**47):
+        c.initializeWeights(0, [2**47], sender=owner)
     receipt = c.initializeWeights(1, [5, 6], sender=owner)
     assert receipt.events == [c.WeightsInitialized(startIndex=1, count=2)]
