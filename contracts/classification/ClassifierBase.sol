@@ -14,8 +14,6 @@ abstract contract ClassifierBase is IClassifier, IClassifierErrors {
     uint256 internal constant UNIT_NORM_SQ = 1e18;
     /// @dev Largest allowed |sum(x_i^2) - 1e18| is this minus one.
     uint256 internal constant NORM_TOLERANCE = 1e11;
-    /// @dev Largest int64 weight; int64.min is excluded (packed encoding).
-    int256 internal constant MAX_I64 = type(int64).max;
     /// @dev `x + 2^63` (mod 2^256) is below 2^64 exactly when the calldata word `x` is a valid
     /// int64; the dense loops OR these together and `_checkNorm` tests the bits above 63.
     uint256 internal constant I64_BIAS = 0x8000000000000000;

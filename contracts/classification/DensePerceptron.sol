@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.30;
 
-import {ClassifierBase} from "./ClassifierBase.sol";
-import {IClassifier} from "../interfaces/IClassifier.sol";
+import {PerceptronBase} from "./PerceptronBase.sol";
 
 /// @title DensePerceptron
 /// @notice Binary perceptron over dense L2-normalised inputs (x 1e9).
@@ -14,9 +13,8 @@ import {IClassifier} from "../interfaces/IClassifier.sol";
 /// `[40 * lane, 40 * lane + 40)`, stored XOR 2^39 per lane (int40.min is never stored), bits
 /// 240..255 zero. Six lanes rather than five int48 ones: 67 slots instead of 80 for 400 weights,
 /// 13 fewer cold reads on every predict and SSTOREs on every update and deployment.
-contract DensePerceptron is ClassifierBase {
+contract DensePerceptron is PerceptronBase {
     uint256 private constant LANES = 6;
-    uint256 private constant NUM_PERCEPTRON_CLASSES = 2;
     // Literal copies of PackedSlots constants, for inline assembly.
     uint256 private constant X40 = 0x0000800000000080000000008000000000800000000080000000008000000000;
     uint256 private constant ONES40 = 0x0000000000000100000000010000000001000000000100000000010000000001;
@@ -29,28 +27,13 @@ contract DensePerceptron is ClassifierBase {
     /// @dev Bytes of calldata per full slot of values (6 x 32).
     uint256 private constant SLOT_STRIDE = 0xc0;
 
-    /// @notice Intercept (x 1e9); the margin uses `intercept * 1e9`.
-    int64 public immutable intercept;
-    /// @notice Learning rate (x 1e9).
-    int64 public immutable learningRate;
-
     /// @param classNames exactly two class names (index 0 is the "negative" class)
     /// @param dimension number of input values
-    /// @param intercept_ intercept, x 1e9
+    /// @param intercept_ intercept, x 1e9 (the margin uses `intercept * 1e9`)
     /// @param learningRate_ learning rate, x 1e9, positive
-    constructor(
-        string[] memory classNames,
-        uint256 dimension,
-        int64 intercept_,
-        int64 learningRate_
-    ) ClassifierBase(classNames, dimension) {
-        if (classNames.length != NUM_PERCEPTRON_CLASSES) {
-            revert WrongNumberOfClasses(classNames.length, NUM_PERCEPTRON_CLASSES);
-        }
-        if (learningRate_ <= 0) revert InvalidParameter("learningRate", learningRate_);
-        intercept = intercept_;
-        learningRate = learningRate_;
-    }
+    constructor(string[] memory classNames, uint256 dimension, int64 intercept_, int64 learningRate_)
+        PerceptronBase(classNames, dimension, intercept_, learningRate_)
+    {}
 
     /// @notice Write pre-encoded slot words (6 int40 lanes each, lane XOR 2^39, bits 240..255
     /// zero) to weight slots `startSlot ..` (weights `6 * startSlot ..`); a zero word leaves its
@@ -104,26 +87,10 @@ contract DensePerceptron is ClassifierBase {
         }
     }
 
-    /// @inheritdoc IClassifier
-    function predict(int64[] calldata data) external view returns (uint64) {
-        return _margin(data) > 0 ? 1 : 0;
-    }
-
-    /// @inheritdoc IClassifier
-    function update(int64[] calldata data, uint64 classification) external {
-        _checkUpdate(classification);
-        uint64 predicted = _margin(data) > 0 ? 1 : 0;
-        if (predicted == classification) return;
-        int256 lr = classification == 1 ? int256(learningRate) : -int256(learningRate);
-        (uint256 badIndex, int256 badValue) = _apply(data, lr);
-        if (badIndex != 0) revert ParameterOverflow(badIndex - 1, badValue);
-        emit Updated(classification);
-    }
-
-    /// @dev Add `trunc(x_i * lr / 1e9)` to every weight; returns `index + 1` and the value of the
-    /// first weight that leaves the int40 range (0 if none). `data` has passed `_margin`.
+    /// @dev Adds `trunc(x_i * lr / 1e9)` to every weight (see `PerceptronBase._apply`).
     function _apply(int64[] calldata data, int256 lr)
-        private
+        internal
+        override
         returns (uint256 badIndex, int256 badValue)
     {
         uint256 n = data.length;
@@ -209,7 +176,7 @@ contract DensePerceptron is ClassifierBase {
 
     /// @dev Checks the input (dimension, int64 words, normalisation) and returns
     /// `intercept * 1e9 + sum(w_i * x_i)`, in one pass over the calldata.
-    function _margin(int64[] calldata data) private view returns (int256 m) {
+    function _margin(int64[] calldata data) internal view override returns (int256 m) {
         uint256 n = data.length;
         _checkDimension(n);
         m = int256(intercept) * TO_FLOAT;

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.30;
 
-import {ClassifierBase} from "./ClassifierBase.sol";
-import {IClassifier} from "../interfaces/IClassifier.sol";
+import {PerceptronBase} from "./PerceptronBase.sol";
 
 /// @title SparsePerceptron
 /// @notice Binary perceptron over sparse binary inputs: `data` lists the indices of the features
@@ -16,9 +15,8 @@ import {IClassifier} from "../interfaces/IClassifier.sol";
 /// `[48 * lane, 48 * lane + 48)`, stored XOR 2^47 per lane (int48.min is never stored), bits
 /// 240..255 zero. Five lanes rather than four int64 ones: 200 slots instead of 250 for 1,000
 /// weights (-1.1M gas at deployment); the lane arithmetic costs ~6 gas more per index.
-contract SparsePerceptron is ClassifierBase {
+contract SparsePerceptron is PerceptronBase {
     uint256 private constant LANES = 5;
-    uint256 private constant NUM_PERCEPTRON_CLASSES = 2;
     uint256 private constant LANE_BITS = 48;
     /// @dev Bits of a slot holding lanes (5 x 48); the rest must be zero.
     uint256 private constant USED_BITS = 240;
@@ -31,11 +29,6 @@ contract SparsePerceptron is ClassifierBase {
     uint256 private constant MAX48 = 0x7fffffffffff;
     uint256 private constant MASK48 = 0xffffffffffff;
 
-    /// @notice Intercept (x 1e9).
-    int64 public immutable intercept;
-    /// @notice Learning rate (x 1e9), added to or subtracted from a weight per occurrence.
-    int64 public immutable learningRate;
-
     /// @notice Emitted for each initialisation chunk.
     event WeightsInitialized(uint256 startIndex, uint256 count);
 
@@ -43,19 +36,9 @@ contract SparsePerceptron is ClassifierBase {
     /// @param numFeatures_ exclusive upper bound of the input indices
     /// @param intercept_ intercept, x 1e9
     /// @param learningRate_ learning rate, x 1e9, positive
-    constructor(
-        string[] memory classNames,
-        uint256 numFeatures_,
-        int64 intercept_,
-        int64 learningRate_
-    ) ClassifierBase(classNames, numFeatures_) {
-        if (classNames.length != NUM_PERCEPTRON_CLASSES) {
-            revert WrongNumberOfClasses(classNames.length, NUM_PERCEPTRON_CLASSES);
-        }
-        if (learningRate_ <= 0) revert InvalidParameter("learningRate", learningRate_);
-        intercept = intercept_;
-        learningRate = learningRate_;
-    }
+    constructor(string[] memory classNames, uint256 numFeatures_, int64 intercept_, int64 learningRate_)
+        PerceptronBase(classNames, numFeatures_, intercept_, learningRate_)
+    {}
 
     /// @notice Set weights `startIndex ..` to `values` (x 1e9, each within +-(2^47 - 1)). Owner
     /// only, before `finalize`.
@@ -117,19 +100,13 @@ contract SparsePerceptron is ClassifierBase {
         return w;
     }
 
-    /// @inheritdoc IClassifier
-    function predict(int64[] calldata data) external view returns (uint64) {
-        return _margin(data) > 0 ? 1 : 0;
-    }
-
-    /// @inheritdoc IClassifier
-    function update(int64[] calldata data, uint64 classification) external {
-        _checkUpdate(classification);
-        uint64 predicted = _margin(data) > 0 ? 1 : 0;
-        if (predicted == classification) return;
-        int256 delta = classification == 1 ? int256(learningRate) : -int256(learningRate);
-        uint256 badIndex; // index + 1 of the first weight leaving the range
-        int256 badValue;
+    /// @dev Adds `delta` to the weight of every listed index, once per occurrence (see
+    /// `PerceptronBase._apply`).
+    function _apply(int64[] calldata data, int256 delta)
+        internal
+        override
+        returns (uint256 badIndex, int256 badValue)
+    {
         assembly {
             let p := data.offset
             let end := add(p, shl(5, data.length))
@@ -148,8 +125,6 @@ contract SparsePerceptron is ClassifierBase {
                 sstore(slot, xor(plain, X48))
             }
         }
-        if (badIndex != 0) revert ParameterOverflow(badIndex - 1, badValue);
-        emit Updated(classification);
     }
 
     /// @dev Slot and bit offset of weight `i`.
@@ -161,7 +136,7 @@ contract SparsePerceptron is ClassifierBase {
     /// @dev `intercept + sum(weights[i])`, validating every index. Two indices a step; sums the
     /// stored (offset) lanes and removes the offset once per written slot read instead of decoding
     /// every lane (a slot never written reads as zeros and carries no offset).
-    function _margin(int64[] calldata data) private view returns (int256 m) {
+    function _margin(int64[] calldata data) internal view override returns (int256 m) {
         uint256 n = numFeatures;
         m = intercept;
         bool bad;
