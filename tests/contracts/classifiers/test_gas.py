@@ -98,7 +98,7 @@ def test_nearest_centroid_gas(deploy_model, trainer):
 
 def test_init_chunk_gas(project, owner):
     for model in (
-        SparsePerceptron(["a", "b"], 1000, 0, TO_FLOAT, [-(2**62)] * 1000),
+        SparsePerceptron(["a", "b"], 1000, 0, TO_FLOAT, [-SparsePerceptron.max_weight] * 1000),
         NaiveBayes(["a", "b"], 1000, TO_FLOAT, [1, 1], [dict.fromkeys(range(1000), 2**31)] * 2),
         NearestCentroid(["a", "b"], 1000, [1, 1], [[-(2**30)] * 1000] * 2),
     ):
