@@ -40,3 +40,30 @@ def owner(accounts):
 def network_choice(networks) -> str:
     """The session's network, to pass to CLI commands as `--network` (else they use the default)."""
     return networks.provider.network_choice
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _view_reverts_raise_under_gas(request):
+    """Make `ape.reverts` around a view call work under `ape test --gas`.
+
+    With gas tracking (or coverage) on, Ape 0.8 traces every call to profile it and hands back a
+    reverted call's revert data as if it were the result, so a view that should revert "did not
+    revert". Here each call is first made without a trace, which raises on a revert as usual; only
+    calls that succeed are then traced for the gas report."""
+    options = ("--gas", "--coverage")
+    if not any(request.config.getoption(option, default=False) for option in options):
+        yield
+        return
+    from ape import chain
+
+    provider_class = type(chain.provider)
+    traced = provider_class.send_call
+
+    def send_call(self, txn, **kwargs):
+        if not kwargs.get("skip_trace"):
+            traced(self, txn, **{**kwargs, "skip_trace": True})
+        return traced(self, txn, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(provider_class, "send_call", send_call)
+        yield
