@@ -123,6 +123,9 @@ def is_bridge(executable: Path) -> bool:
 
 
 def bridge_text(solc_module: Path) -> str:
+    """The `solc-v<version>` shell script. It runs the checkout that registered it, unless the
+    working directory is an ape-sum checkout with its own npm solc: several checkouts on one
+    machine share `~/.solcx`, and the last `make setup` would otherwise win for all of them."""
     return f"""#!/bin/sh
 {BRIDGE_MARKER} (written by `python -m ape_sum.toolchain install`; see ape_sum/toolchain)
 if ! command -v node >/dev/null 2>&1; then
@@ -130,7 +133,19 @@ if ! command -v node >/dev/null 2>&1; then
 or a native solc {SOLC_VERSION} as {solc_executable()}" >&2
   exit 127
 fi
-APE_SUM_SOLC_MODULE='{solc_module}' exec node '{BRIDGE_SCRIPT}' "$@"
+SOLC_MODULE='{solc_module}'
+BRIDGE='{BRIDGE_SCRIPT}'
+if [ -f "$PWD/ape_sum/toolchain/solc_bridge.js" ] \\
+  && [ -f "$PWD/node_modules/solc/package.json" ]; then
+  SOLC_MODULE="$PWD/node_modules/solc"
+  BRIDGE="$PWD/ape_sum/toolchain/solc_bridge.js"
+fi
+if [ ! -f "$BRIDGE" ] || [ ! -f "$SOLC_MODULE/package.json" ]; then
+  echo "solc bridge: $BRIDGE or $SOLC_MODULE is gone (its checkout moved?); run 'make setup' \
+in an ape-sum checkout" >&2
+  exit 127
+fi
+APE_SUM_SOLC_MODULE="$SOLC_MODULE" exec node "$BRIDGE" "$@"
 """
 
 

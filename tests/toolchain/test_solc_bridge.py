@@ -83,6 +83,27 @@ def test_bridge_text_embeds_the_npm_module():
     assert str(module) in bridge_text(module)
 
 
+def test_bridge_prefers_the_checkout_it_runs_in(tmp_path):
+    """A bridge registered by a checkout that is gone still works from a live checkout, and
+    explains itself elsewhere."""
+    module = npm_solc_module()
+    assert module is not None
+    stale = tmp_path / "stale-solc-v"
+    stale.write_text(bridge_text(tmp_path / "gone" / "node_modules" / "solc"))
+    stale.chmod(0o755)
+    checkout = module.parent.parent  # the ape-sum checkout whose npm solc this is
+    completed = subprocess.run(
+        [str(stale), "--version"], capture_output=True, text=True, cwd=checkout, timeout=120
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert f"Version: {SOLC_VERSION}+" in completed.stdout
+    elsewhere = subprocess.run(
+        [str(stale), "--version"], capture_output=True, text=True, cwd=tmp_path, timeout=60
+    )
+    assert elsewhere.returncode == 127
+    assert "is gone" in elsewhere.stderr and "make setup" in elsewhere.stderr
+
+
 def test_install_refuses_without_node(monkeypatch):
     monkeypatch.setattr("shutil.which", lambda name: None)
     with pytest.raises(ToolchainError, match=r"Node\.js is needed"):
