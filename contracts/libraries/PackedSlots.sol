@@ -8,11 +8,11 @@ pragma solidity ^0.8.30;
 /// the slot has been initialised (deployment writes every slot). A raw zero slot (never written)
 /// still decodes to all-zero values.
 /// @dev Encodings (lane `l` of a slot occupies bits `[w*l, w*(l+1))`):
-/// - int64 x4: lane = two's complement XOR 0x8000000000000000 (int64.min is never stored);
 /// - int32 x8: lane = two's complement XOR 0x80000000 (int32.min is never stored);
 /// - uint32 x8: lane = value + 1 (so values are at most 2^32 - 2);
 /// - uint64 x4: lane = value XOR 2^63 (values below 2^63).
 /// "Plain" words are the decoded lanes (two's complement / unsigned), same lane positions.
+/// The perceptrons pack their own lanes (int48 x5, int40 x6) in assembly, with the same offset idea.
 library PackedSlots {
     /// @dev Base slot of every classifier's packed parameter array: keccak256("ape-sum.classifier.params").
     uint256 internal constant PARAMS_SLOT =
@@ -23,7 +23,7 @@ library PackedSlots {
     /// @dev Bit set in every stored metadata word so that it is never zero.
     uint256 internal constant META_MARK = 1 << 255;
 
-    /// @dev Offset pattern of the int64 x4 (and uint64 x4) encodings.
+    /// @dev Offset pattern of the uint64 x4 encoding.
     uint256 internal constant X64 =
         0x8000000000000000800000000000000080000000000000008000000000000000;
     /// @dev Offset pattern of the int32 x8 encoding.
@@ -36,7 +36,7 @@ library PackedSlots {
     uint256 internal constant MASK64 = 0xffffffffffffffff;
     uint256 internal constant MASK32 = 0xffffffff;
 
-    // ---- int64 x4 / uint64 x4 (XOR offset) ----
+    // ---- uint64 x4 (XOR offset) ----
 
     /// @dev Decoded word of 64-bit lanes at `slot`.
     function load64(uint256 slot) internal view returns (uint256 plain) {
@@ -50,13 +50,6 @@ library PackedSlots {
     function store64(uint256 slot, uint256 plain) internal {
         assembly {
             sstore(slot, xor(plain, X64))
-        }
-    }
-
-    /// @dev Signed lane `lane` (0..3) of a decoded 64-bit word.
-    function getI64(uint256 plain, uint256 lane) internal pure returns (int256 v) {
-        assembly {
-            v := signextend(7, shr(shl(6, lane), plain))
         }
     }
 
