@@ -207,7 +207,7 @@ contract CollaborativeTrainer is IIncentiveErrors, IClassifierErrors {
 
     /// @notice The model's prediction for `data` (free).
     function predict(int64[] calldata data) external view returns (uint64) {
-        return _predict(data);
+        return _predict(data, IClassifier.predict.selector);
     }
 
     /// @notice The storage key of a contribution: keccak256(abi.encodePacked(data, classification,
@@ -281,12 +281,13 @@ contract CollaborativeTrainer is IIncentiveErrors, IClassifierErrors {
     }
 
     /// @dev `incentiveMechanism.handleRefund` of `msg.sender`'s claim with the current prediction
-    /// for `data`, encoded by hand (static arguments only).
+    /// for `data`, encoded by hand (static arguments only). The prediction comes from
+    /// `predictAccepted`: `data` hashed to a recorded contribution, so `update` already checked it.
     function _askRefund(int64[] calldata data, uint64 classification, uint256 addedTime, uint256 claim)
         private
         returns (uint256)
     {
-        uint64 prediction = _predict(data);
+        uint64 prediction = _predict(data, IClassifier.predictAccepted.selector);
         bytes4 selector = IIncentiveMechanism.handleRefund.selector;
         uint256 p;
         assembly ("memory-safe") {
@@ -307,7 +308,7 @@ contract CollaborativeTrainer is IIncentiveErrors, IClassifierErrors {
         private
         returns (uint256)
     {
-        uint64 prediction = _predict(data);
+        uint64 prediction = _predict(data, IClassifier.predictAccepted.selector);
         bytes4 selector = IIncentiveMechanism.handleReport.selector;
         address owner_ = owner;
         uint256 p;
@@ -394,10 +395,10 @@ contract CollaborativeTrainer is IIncentiveErrors, IClassifierErrors {
         }
     }
 
-    /// @dev classifier.predict(data), forwarding the caller's calldata array without re-encoding.
-    function _predict(int64[] calldata data) private view returns (uint64 prediction) {
+    /// @dev `classifier.predict(data)` or `classifier.predictAccepted(data)` (`selector`), forwarding
+    /// the caller's calldata array without re-encoding.
+    function _predict(int64[] calldata data, bytes4 selector) private view returns (uint64 prediction) {
         address target = address(classifier);
-        bytes4 selector = IClassifier.predict.selector;
         uint256 raw;
         bool ok;
         assembly ("memory-safe") {

@@ -143,8 +143,19 @@ contract NaiveBayes is ClassifierBase {
     }
 
     /// @inheritdoc IClassifier
-    function predict(int64[] calldata data) external view returns (uint64 best) {
+    function predict(int64[] calldata data) external view returns (uint64) {
         _checkIndices(data);
+        return _predict(data);
+    }
+
+    /// @inheritdoc IClassifier
+    /// @dev Skips `_checkIndices`.
+    function predictAccepted(int64[] calldata data) external view returns (uint64) {
+        return _predict(data);
+    }
+
+    /// @dev The prediction for checked `data`.
+    function _predict(int64[] calldata data) private view returns (uint64 best) {
         uint256 numClasses = NUM_CLASSES;
         int256 bestE = type(int256).min;
         uint256 bestM;

@@ -23,17 +23,15 @@ contract NearestCentroid is ClassifierBase {
     uint256 private constant ONES32 = 0x0000000100000001000000010000000100000001000000010000000100000001;
     /// @dev Bytes of calldata per full slot of values (8 x 32).
     uint256 private constant SLOT_STRIDE = 0x100;
-    /// @dev Unsigned-lane arithmetic of `predict` (see `_sums`).
+    /// @dev Pair arithmetic of `predict` (see `_dots`): lanes are offset by 2^31, sums live in
+    /// 128-bit halves.
     uint256 private constant OFFSET_BITS = 31;
     uint256 private constant HALF = 128;
     uint256 private constant B31 = 0x80000000;
-    uint256 private constant P128 = 0x100000000000000000000000000000000;
     uint256 private constant LOW128 = 0xffffffffffffffffffffffffffffffff;
     uint256 private constant HIGH128 = 0xffffffffffffffffffffffffffffffff00000000000000000000000000000000;
-    uint256 private constant EVEN32 = 0x00000000ffffffff00000000ffffffff00000000ffffffff00000000ffffffff;
     uint256 private constant PAIR_MASK = 0x000000000000000000000000ffffffff000000000000000000000000ffffffff;
-    uint256 private constant MASK64 = 0xffffffffffffffff;
-    /// @dev Largest dimension (keeps the unsigned-lane sums of `predict` from carrying).
+    /// @dev Largest dimension (keeps the 128-bit halves of `predict`'s sums from overflowing).
     uint256 private constant MAX_DIMENSION = 1 << 32;
 
     /// @notice Storage slots per class centroid: ceil(dimension / 8).
@@ -129,23 +127,16 @@ contract NearestCentroid is ClassifierBase {
     }
 
     /// @inheritdoc IClassifier
-    function predict(int64[] calldata data) external view returns (uint64 best) {
+    function predict(int64[] calldata data) external view returns (uint64) {
         _checkDimension(data.length);
-        uint256 numClasses = NUM_CLASSES;
-        int256 bestScore = type(int256).max;
-        // classes two at a time; the first pass also checks the input
-        for (uint256 c; c < numClasses; c += 2) {
-            uint256 c1 = c + 1 < numClasses ? c + 1 : c;
-            (int256 s0, int256 s1) = _pairScores(data, c, c1);
-            if (s0 < bestScore) {
-                bestScore = s0;
-                best = uint64(c);
-            }
-            if (c1 != c && s1 < bestScore) {
-                bestScore = s1;
-                best = uint64(c1);
-            }
-        }
+        return _nearest(data, true);
+    }
+
+    /// @inheritdoc IClassifier
+    /// @dev Skips the int64 and normalisation checks, about half of the pass over the values.
+    function predictAccepted(int64[] calldata data) external view returns (uint64) {
+        _checkDimension(data.length);
+        return _nearest(data, false);
     }
 
     /// @inheritdoc IClassifier
@@ -161,114 +152,93 @@ contract NearestCentroid is ClassifierBase {
         emit Updated(classification);
     }
 
-    /// @dev Scores `||c||^2 - 2 x.c` of classes `c0` and `c1` from one `_sums` pass; the pass for
-    /// class 0 also checks the input (int64 words, normalisation).
-    function _pairScores(int64[] calldata data, uint256 c0, uint256 c1)
+    /// @dev The class minimising `||c||^2 - 2 x.c`, classes two at a time; with `check`, the first
+    /// pass also checks the input (int64 words, normalisation).
+    function _nearest(int64[] calldata data, bool check) private view returns (uint64 best) {
+        uint256 numClasses = NUM_CLASSES;
+        int256 bestScore = type(int256).max;
+        for (uint256 c; c < numClasses; c += 2) {
+            uint256 c1 = c + 1 < numClasses ? c + 1 : c;
+            (int256 s0, int256 s1) = _pairScores(data, c, c1, check && c == 0);
+            if (s0 < bestScore) {
+                bestScore = s0;
+                best = uint64(c);
+            }
+            if (c1 != c && s1 < bestScore) {
+                bestScore = s1;
+                best = uint64(c1);
+            }
+        }
+    }
+
+    /// @dev Scores of classes `c0` and `c1`: `||c||^2 - 2 sum(u_i x_i)` with `u_i = c_i + 2^31` the
+    /// stored lane, i.e. `||c||^2 - 2 x.c` shifted by `-2^32 sum(x_i)`, the same for every class.
+    function _pairScores(int64[] calldata data, uint256 c0, uint256 c1, bool check)
         private
         view
         returns (int256 s0, int256 s1)
     {
         uint256 perClass = slotsPerClass;
-        (uint256 acc, uint256 q, uint256 u, uint256 hi) =
-            _sums(data, PARAMS + c0 * perClass, PARAMS + c1 * perClass);
-        // with x' = x + 2^31 and u = stored lane = value + 2^31:
-        // sum(x^2) = sum(x'^2) - 2^32 sum(x') + n 2^62,
-        // x . c = sum(u x') - 2^31 sum(u) - 2^31 sum(x') + n 2^62
-        int256 sumX = int256(q >> HALF);
-        int256 common = (int256(data.length) << (2 * OFFSET_BITS)) - (sumX << OFFSET_BITS);
-        if (c0 == 0) {
+        uint256 base0 = PARAMS + c0 * perClass;
+        uint256 base1 = PARAMS + c1 * perClass;
+        uint256 acc;
+        if (check) {
+            uint256 s;
+            uint256 hi;
+            (acc, s, hi) = _checkedDots(data, base0, base1);
             if (hi >> (OFFSET_BITS + 1) != 0) _revertBadDense(data);
-            _checkNorm(0, uint256(int256(q & LOW128) - (sumX << OFFSET_BITS) + common));
+            _checkNorm(0, s);
+        } else {
+            acc = _dots(data, base0, base1);
+        }
+        // acc = d0 + 2^128 d1 (mod 2^256) with |d0|, |d1| < n 2^63 <= 2^95
+        int256 d0;
+        int256 d1;
+        assembly {
+            d0 := signextend(15, acc)
+            d1 := sar(HALF, sub(acc, d0))
         }
         (, uint256 norm) = _meta(c0);
-        int256 sumU = int256((u & MASK64) + ((u >> 64) & MASK64));
-        s0 = int256(norm) - 2 * (int256(acc & LOW128) - (sumU << OFFSET_BITS) + common);
+        s0 = int256(norm) - 2 * d0;
         (, norm) = _meta(c1);
-        sumU = int256(((u >> 128) & MASK64) + (u >> 192));
-        s1 = int256(norm) - 2 * (int256(acc >> HALF) - (sumU << OFFSET_BITS) + common);
+        s1 = int256(norm) - 2 * d1;
     }
 
-    /// @dev One pass over the calldata words of `data` against the centroid slots at `base0` and
-    /// `base1`, in unsigned lanes: `u` = stored lane (value + 2^31, a never-written slot counts as
-    /// zeros), `x' = x + 2^31`. Returns `acc = sum(u0 x') + 2^128 sum(u1 x')`,
-    /// `q = sum(x'^2) + 2^128 sum(x')`, `u` (64-bit lanes: lanes 0 + 1 = sum(u0), lanes 2 + 3 =
-    /// sum(u1)) and `hi`, the OR of every `x'` (below 2^32 iff every x lies in [-2^31, 2^31)).
-    /// The halves cannot carry while `n < 2^55` (the dimension is capped far below).
-    function _sums(int64[] calldata data, uint256 base0, uint256 base1)
-        private
-        view
-        returns (uint256 acc, uint256 q, uint256 u, uint256 hi)
-    {
+    /// @dev `sum(u0_i x_i) + 2^128 sum(u1_i x_i)` (mod 2^256) over the centroid slots at `base0`
+    /// and `base1`: each multiply takes a lane of both classes (`u` < 2^32, a never-written slot
+    /// counting as zeros) against a signed value. Exact for |x_i| <= 2^31; no input checks (see
+    /// `_checkedDots`).
+    function _dots(int64[] calldata data, uint256 base0, uint256 base1) private view returns (uint256 acc) {
         assembly {
             let p := data.offset
-            let end := add(p, shl(8, shr(3, data.length))) // end of the full slots
-            let lo := 0
-            let up := 0
-            let a := 0
-            for {} lt(p, end) {} {
-                a := sload(base0)
+            for { let end := add(p, shl(8, shr(3, data.length))) } lt(p, end) {} {
+                let a := sload(base0)
                 if iszero(a) { a := X32 }
-                up := sload(base1)
+                let up := sload(base1)
                 if iszero(up) { up := X32 }
                 // lanes 0..3 of class 0 | lanes 0..3 of class 1 << 128, then lanes 4..7
-                lo := or(and(a, LOW128), shl(128, up))
+                let lo := or(and(a, LOW128), shl(128, up))
                 up := or(shr(128, a), and(up, HIGH128))
-                u := add(
-                    u,
-                    add(
-                        add(and(lo, EVEN32), and(shr(32, lo), EVEN32)),
-                        add(and(up, EVEN32), and(shr(32, up), EVEN32))
-                    )
-                )
-                a := add(calldataload(p), B31)
-                hi := or(hi, a)
-                q := add(q, mul(a, add(a, P128)))
-                acc := add(acc, mul(and(lo, PAIR_MASK), a))
-                a := add(calldataload(add(p, 0x20)), B31)
-                hi := or(hi, a)
-                q := add(q, mul(a, add(a, P128)))
-                acc := add(acc, mul(and(shr(32, lo), PAIR_MASK), a))
-                a := add(calldataload(add(p, 0x40)), B31)
-                hi := or(hi, a)
-                q := add(q, mul(a, add(a, P128)))
-                acc := add(acc, mul(and(shr(64, lo), PAIR_MASK), a))
-                a := add(calldataload(add(p, 0x60)), B31)
-                hi := or(hi, a)
-                q := add(q, mul(a, add(a, P128)))
-                acc := add(acc, mul(and(shr(96, lo), PAIR_MASK), a))
-                a := add(calldataload(add(p, 0x80)), B31)
-                hi := or(hi, a)
-                q := add(q, mul(a, add(a, P128)))
-                acc := add(acc, mul(and(up, PAIR_MASK), a))
-                a := add(calldataload(add(p, 0xa0)), B31)
-                hi := or(hi, a)
-                q := add(q, mul(a, add(a, P128)))
-                acc := add(acc, mul(and(shr(32, up), PAIR_MASK), a))
-                a := add(calldataload(add(p, 0xc0)), B31)
-                hi := or(hi, a)
-                q := add(q, mul(a, add(a, P128)))
-                acc := add(acc, mul(and(shr(64, up), PAIR_MASK), a))
-                a := add(calldataload(add(p, 0xe0)), B31)
-                hi := or(hi, a)
-                q := add(q, mul(a, add(a, P128)))
-                acc := add(acc, mul(and(shr(96, up), PAIR_MASK), a))
+                acc := add(acc, mul(and(lo, PAIR_MASK), calldataload(p)))
+                acc := add(acc, mul(and(shr(32, lo), PAIR_MASK), calldataload(add(p, 0x20))))
+                acc := add(acc, mul(and(shr(64, lo), PAIR_MASK), calldataload(add(p, 0x40))))
+                acc := add(acc, mul(and(shr(96, lo), PAIR_MASK), calldataload(add(p, 0x60))))
+                acc := add(acc, mul(and(up, PAIR_MASK), calldataload(add(p, 0x80))))
+                acc := add(acc, mul(and(shr(32, up), PAIR_MASK), calldataload(add(p, 0xa0))))
+                acc := add(acc, mul(and(shr(64, up), PAIR_MASK), calldataload(add(p, 0xc0))))
+                acc := add(acc, mul(and(shr(96, up), PAIR_MASK), calldataload(add(p, 0xe0))))
                 p := add(p, SLOT_STRIDE)
                 base0 := add(base0, 1)
                 base1 := add(base1, 1)
             }
-            end := add(data.offset, shl(5, data.length))
+            let end := add(data.offset, shl(5, data.length))
             if lt(p, end) {
-                lo := sload(base0)
+                let lo := sload(base0)
                 if iszero(lo) { lo := X32 }
-                up := sload(base1)
+                let up := sload(base1)
                 if iszero(up) { up := X32 }
                 for {} lt(p, end) { p := add(p, 0x20) } {
-                    a := add(calldataload(p), B31)
-                    hi := or(hi, a)
-                    q := add(q, mul(a, add(a, P128)))
-                    let w := or(and(lo, 0xffffffff), shl(128, and(up, 0xffffffff)))
-                    u := add(u, w) // lane 0 and lane 2 of the 64-bit lanes
-                    acc := add(acc, mul(w, a))
+                    acc := add(acc, mul(or(and(lo, 0xffffffff), shl(128, and(up, 0xffffffff))), calldataload(p)))
                     lo := shr(32, lo)
                     up := shr(32, up)
                 }
@@ -276,6 +246,75 @@ contract NearestCentroid is ClassifierBase {
         }
     }
 
+    /// @dev `_dots` fused with the input checks: also returns `s = sum(x_i^2)` and `hi`, the OR of
+    /// every `x_i + 2^31` (below 2^32 iff every x lies in [-2^31, 2^31), where `_dots` is exact).
+    function _checkedDots(int64[] calldata data, uint256 base0, uint256 base1)
+        private
+        view
+        returns (uint256 acc, uint256 s, uint256 hi)
+    {
+        assembly {
+            let p := data.offset
+            for { let end := add(p, shl(8, shr(3, data.length))) } lt(p, end) {} {
+                let a := sload(base0)
+                if iszero(a) { a := X32 }
+                let up := sload(base1)
+                if iszero(up) { up := X32 }
+                let lo := or(and(a, LOW128), shl(128, up))
+                up := or(shr(128, a), and(up, HIGH128))
+                let x := calldataload(p)
+                hi := or(hi, add(x, B31))
+                s := add(s, mul(x, x))
+                acc := add(acc, mul(and(lo, PAIR_MASK), x))
+                x := calldataload(add(p, 0x20))
+                hi := or(hi, add(x, B31))
+                s := add(s, mul(x, x))
+                acc := add(acc, mul(and(shr(32, lo), PAIR_MASK), x))
+                x := calldataload(add(p, 0x40))
+                hi := or(hi, add(x, B31))
+                s := add(s, mul(x, x))
+                acc := add(acc, mul(and(shr(64, lo), PAIR_MASK), x))
+                x := calldataload(add(p, 0x60))
+                hi := or(hi, add(x, B31))
+                s := add(s, mul(x, x))
+                acc := add(acc, mul(and(shr(96, lo), PAIR_MASK), x))
+                x := calldataload(add(p, 0x80))
+                hi := or(hi, add(x, B31))
+                s := add(s, mul(x, x))
+                acc := add(acc, mul(and(up, PAIR_MASK), x))
+                x := calldataload(add(p, 0xa0))
+                hi := or(hi, add(x, B31))
+                s := add(s, mul(x, x))
+                acc := add(acc, mul(and(shr(32, up), PAIR_MASK), x))
+                x := calldataload(add(p, 0xc0))
+                hi := or(hi, add(x, B31))
+                s := add(s, mul(x, x))
+                acc := add(acc, mul(and(shr(64, up), PAIR_MASK), x))
+                x := calldataload(add(p, 0xe0))
+                hi := or(hi, add(x, B31))
+                s := add(s, mul(x, x))
+                acc := add(acc, mul(and(shr(96, up), PAIR_MASK), x))
+                p := add(p, SLOT_STRIDE)
+                base0 := add(base0, 1)
+                base1 := add(base1, 1)
+            }
+            let end := add(data.offset, shl(5, data.length))
+            if lt(p, end) {
+                let lo := sload(base0)
+                if iszero(lo) { lo := X32 }
+                let up := sload(base1)
+                if iszero(up) { up := X32 }
+                for {} lt(p, end) { p := add(p, 0x20) } {
+                    let x := calldataload(p)
+                    hi := or(hi, add(x, B31))
+                    s := add(s, mul(x, x))
+                    acc := add(acc, mul(or(and(lo, 0xffffffff), shl(128, and(up, 0xffffffff))), x))
+                    lo := shr(32, lo)
+                    up := shr(32, up)
+                }
+            }
+        }
+    }
     /// @dev Slow path of a dense input with a value outside [-2^31, 2^31): reverts without data if
     /// some word is not an int64, else `NotNormalized` (such a value alone makes `sum(x^2)` exceed
     /// 1e18 + 1e11).

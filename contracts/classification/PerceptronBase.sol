@@ -37,6 +37,12 @@ abstract contract PerceptronBase is ClassifierBase {
     }
 
     /// @inheritdoc IClassifier
+    /// @dev The same as `predict`: the input checks are a small part of the margin loop.
+    function predictAccepted(int64[] calldata data) external view returns (uint64) {
+        return _margin(data) > 0 ? 1 : 0;
+    }
+
+    /// @inheritdoc IClassifier
     function update(int64[] calldata data, uint64 classification) external {
         _checkUpdate(classification);
         if ((_margin(data) > 0 ? 1 : 0) == classification) return;

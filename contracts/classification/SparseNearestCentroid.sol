@@ -83,8 +83,19 @@ contract SparseNearestCentroid is ClassifierBase {
     }
 
     /// @inheritdoc IClassifier
-    function predict(int64[] calldata data) external view returns (uint64 best) {
+    function predict(int64[] calldata data) external view returns (uint64) {
         _checkSorted(data);
+        return _predict(data);
+    }
+
+    /// @inheritdoc IClassifier
+    /// @dev Skips `_checkSorted`.
+    function predictAccepted(int64[] calldata data) external view returns (uint64) {
+        return _predict(data);
+    }
+
+    /// @dev The prediction for checked `data`.
+    function _predict(int64[] calldata data) private view returns (uint64 best) {
         uint256 numClasses = NUM_CLASSES;
         uint256 k = data.length;
         uint256 bestE;

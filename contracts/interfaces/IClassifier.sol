@@ -13,6 +13,12 @@ interface IClassifier {
     /// @notice The class predicted for `data`.
     function predict(int64[] calldata data) external view returns (uint64);
 
+    /// @notice The class predicted for `data` that this model's `update` has already accepted; the
+    /// trainer uses it for refunds and reports, where `data` hashes to an accepted contribution.
+    /// @dev A model may skip the input checks `update` made (they cannot fail again on the same
+    /// data), so for input `update` would reject the result is unspecified.
+    function predictAccepted(int64[] calldata data) external view returns (uint64);
+
     /// @notice Train on one labelled sample. Trainer only.
     function update(int64[] calldata data, uint64 classification) external;
 

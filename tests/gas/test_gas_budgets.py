@@ -23,7 +23,6 @@ OVER_BUDGET_CEILINGS = {
     "S predict": 74_100,
     "N deploy total": 5_650_000,
     "C deploy total": 6_960_000,
-    "C refund": 601_500,
 }
 
 

@@ -90,9 +90,12 @@ def test_nearest_centroid_gas(deploy_model, trainer):
     c = deploy_model(model, trainer)
     x = unit_vector(rng, 512)
     GAS["nearest centroid predict"] = c.predict.estimate_gas_cost(x, sender=trainer)
+    GAS["nearest centroid predictAccepted"] = c.predictAccepted.estimate_gas_cost(x, sender=trainer)
     r = c.update(x, 1, sender=trainer)
     GAS["nearest centroid update"] = r.gas_used
     assert GAS["nearest centroid predict"] < 595_000
+    # without the value checks: half the compute of the pass
+    assert GAS["nearest centroid predictAccepted"] < GAS["nearest centroid predict"] - 20_000
     assert GAS["nearest centroid update"] < 710_000
 
 

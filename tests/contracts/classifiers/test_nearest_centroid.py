@@ -31,16 +31,30 @@ def test_init(contract):
     assert contract.classifications(2) == "c"
 
 
-def test_predict(contract):
-    assert contract.predict(A) == 0
-    assert contract.predict(B) == 1
-    assert contract.predict([0, 0, E9]) == 2  # zero centroid: distance 1 < 2
-    assert contract.predict([6 * 10**8, -8 * 10**8, 0]) == 0
+@pytest.mark.parametrize("method", ["predict", "predictAccepted"])
+def test_predict(contract, method):
+    predict = getattr(contract, method)
+    assert predict(A) == 0
+    assert predict(B) == 1
+    assert predict([0, 0, E9]) == 2  # zero centroid: distance 1 < 2
+    assert predict([6 * 10**8, -8 * 10**8, 0]) == 0
 
 
-def test_tie_goes_to_lowest(deploy_model):
+@pytest.mark.parametrize("method", ["predict", "predictAccepted"])
+def test_tie_goes_to_lowest(deploy_model, method):
     c = deploy_model(NearestCentroid(["a", "b"], 2, [1, 1], [[E9, 0], [0, E9]]))
-    assert c.predict([707_106_781, 707_106_781]) == 0
+    assert getattr(c, method)([707_106_781, 707_106_781]) == 0
+
+
+def test_predict_accepted_skips_only_the_value_checks(contract):
+    """Unnormalised input is rejected by predict, answered by predictAccepted (a view: no state is
+    at stake, and the trainer only passes data update accepted); the dimension is still checked."""
+    x = [E9, E9, 0]
+    with ape.reverts(contract.NotNormalized):
+        contract.predict(x)
+    assert contract.predictAccepted(x) == 0
+    with ape.reverts(contract.WrongDimension, got=2, expected=3):
+        contract.predictAccepted([E9, 0])
 
 
 def test_update_running_mean_truncates(contract, model, trainer):
