@@ -51,8 +51,11 @@ def _select(rows: list[str], wanted: tuple[str, ...], failed: set[str]) -> list[
 @click.option("--seed", type=int, default=5, show_default=True, help="Workload data seed.")
 @click.option(
     "--update-doc",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the Markdown table between the gas-report markers of this file (e.g. docs/GAS.md).",
+    "update_docs",
+    multiple=True,
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write the Markdown table between the gas-report markers of this file (e.g. docs/GAS.md). "
+    "Repeatable: every file gets the table of the same run.",
 )
 @click.option("--check", is_flag=True, help="Exit with status 1 when a row is over budget.")
 def gas_report(
@@ -61,7 +64,7 @@ def gas_report(
     workloads: tuple[str, ...],
     breakdowns: tuple[str, ...],
     seed: int,
-    update_doc: Path | None,
+    update_docs: tuple[Path, ...],
     check: bool,
 ):
     """Deploy the S, D, N and C workloads on a fresh chain and print, per row of the budget
@@ -99,7 +102,7 @@ def gas_report(
             text += "\n\n" + ", ".join(f"{name} {size:,} B" for name, size in sizes.items())
         click.echo("\n" + text, err=as_json)
 
-    if update_doc is not None:
+    if update_docs:
         info = chain.provider.make_request("anvil_nodeInfo", []) if _is_anvil() else {}
         client = chain.provider.make_request("web3_clientVersion", [])
         context = (
@@ -107,8 +110,10 @@ def gas_report(
             + (f", hardfork {info.get('hardFork')}" if info else "")
             + f", workload seed {seed}."
         )
-        changed = update_document(update_doc, markdown_table(results, context))
-        progress(f"{'updated' if changed else 'unchanged'}: {update_doc}")
+        table = markdown_table(results, context)
+        for path in update_docs:
+            changed = update_document(path, table)
+            progress(f"{'updated' if changed else 'unchanged'}: {path}")
     if check and failed:
         raise SystemExit(1)
 

@@ -13,6 +13,7 @@ import sys
 import pytest
 
 from ape_sum.gas import BUDGETS
+from ape_sum.gas.report import BEGIN, END
 
 pytestmark = pytest.mark.gas
 
@@ -55,11 +56,15 @@ def test_breakdown_accounts_for_every_unit_of_gas(measured):
         assert b.classes["intrinsic: 21,000 base"] >= 21_000
 
 
-def test_command_json_output(on_foundry):
-    """`gas-report --json` in its own process (its own fresh Anvil), one workload."""
+def test_command_json_output(on_foundry, tmp_path):
+    """`gas-report --json` in its own process (its own fresh Anvil), one workload; every
+    `--update-doc` file gets the table of that one run."""
     code = "from ape_sum._cli.gas import gas_report; gas_report()"
+    readme, notes = tmp_path / "README.md", tmp_path / "GAS.md"
+    readme.write_text(f"# title\n\n{BEGIN}\nold\n{END}\n\nmore\n")
+    docs = ["--update-doc", str(readme), "--update-doc", str(notes)]
     completed = subprocess.run(
-        [sys.executable, "-c", code, "--json", "-w", "C"],
+        [sys.executable, "-c", code, "--json", "-w", "C", *docs],
         capture_output=True,
         text=True,
         timeout=180,
@@ -71,3 +76,6 @@ def test_command_json_output(on_foundry):
     for r in rows:
         assert set(r) == {"row", "gas", "budget", "original", "ratio"}
         assert r["ratio"] == pytest.approx(r["gas"] / r["original"], abs=1e-4)
+    table = notes.read_text()  # no markers yet: appended
+    assert f"| C refund | {rows[-1]['gas']:,} |" in table
+    assert readme.read_text() == "# title\n\n" + table + "\nmore\n"
