@@ -1,12 +1,23 @@
 """Fixtures for deploying classifier mirrors' contracts, shared by the classifier contract tests
-and the mirror equivalence tests (their conftests import them)."""
+and the mirror equivalence tests (their conftests import them), and the dense test input."""
 
 from __future__ import annotations
 
+import math
+import random
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+
+from ape_sum.models import TO_FLOAT
+
+
+def unit_vector(rng: random.Random, dim: int, bias: float = 0.0) -> list[int]:
+    """A seeded Gaussian vector, L2-normalised and in fixed point (x 1e9)."""
+    v = [rng.gauss(bias, 1.0) for _ in range(dim)]
+    norm = math.sqrt(sum(x * x for x in v))
+    return [round(x / norm * TO_FLOAT) for x in v]
 
 
 @pytest.fixture(scope="session")

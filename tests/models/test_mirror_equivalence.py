@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import math
 import random
 
 import ape
 import pytest
+from model_fixtures import unit_vector
 
 from ape_sum.models import (
     TO_FLOAT,
@@ -19,12 +19,6 @@ from ape_sum.models import (
 )
 
 STEPS = 25
-
-
-def unit_vector(rng: random.Random, dim: int, bias: float = 0.0) -> list[int]:
-    v = [rng.gauss(bias, 1.0) for _ in range(dim)]
-    norm = math.sqrt(sum(x * x for x in v))
-    return [round(x / norm * TO_FLOAT) for x in v]
 
 
 def sparse_input(rng: random.Random, n: int, k: int, *, unique: bool, bias: int = 0) -> list[int]:

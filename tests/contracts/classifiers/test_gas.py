@@ -6,10 +6,10 @@ budgets through the trainer; see docs/MODELS.md for the figures and the budget a
 
 from __future__ import annotations
 
-import math
 import random
 
 import pytest
+from model_fixtures import unit_vector
 
 from ape_sum.models import (
     TO_FLOAT,
@@ -27,12 +27,6 @@ def anvil_only(networks):
     """py-evm's gas estimates run higher than Anvil's (82.8k vs 70.2k for the same call)."""
     if networks.provider.name != "foundry":
         pytest.skip("gas figures are measured on Anvil")
-
-
-def unit_vector(rng: random.Random, dim: int) -> list[int]:
-    v = [rng.gauss(0.0, 1.0) for _ in range(dim)]
-    norm = math.sqrt(sum(x * x for x in v))
-    return [round(x / norm * TO_FLOAT) for x in v]
 
 
 @pytest.fixture(scope="module", autouse=True)

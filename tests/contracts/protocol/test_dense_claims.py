@@ -9,13 +9,13 @@ exactly as the off-chain mirror's final prediction says.
 from __future__ import annotations
 
 import copy
-import math
 import random
 
 import ape
+from model_fixtures import unit_vector
 
 from ape_sum.deployment import IncentiveConfig, container, deploy_model
-from ape_sum.models import TO_FLOAT, NearestCentroid
+from ape_sum.models import NearestCentroid
 from ape_sum.registry import Registry
 
 ONE_ETH = 10**18
@@ -23,15 +23,11 @@ DIM = 11
 WAIT_S = 60
 
 
-def unit_vector(rng: random.Random) -> list[int]:
-    v = [rng.gauss(0.0, 1.0) for _ in range(DIM)]
-    norm = math.sqrt(sum(x * x for x in v))
-    return [round(x / norm * TO_FLOAT) for x in v]
-
-
 def test_claims_follow_the_mirror(owner, alice, bob, chain, tmp_path):
     rng = random.Random(21)
-    model = NearestCentroid(["a", "b", "c"], DIM, [2, 1, 3], [unit_vector(rng) for _ in range(3)])
+    model = NearestCentroid(
+        ["a", "b", "c"], DIM, [2, 1, 3], [unit_vector(rng, DIM) for _ in range(3)]
+    )
     mirror = copy.deepcopy(model)
     incentive = IncentiveConfig(
         refund_wait_s=WAIT_S,
@@ -47,7 +43,7 @@ def test_claims_follow_the_mirror(owner, alice, bob, chain, tmp_path):
 
     added = []  # (data, label, time, author)
     for step in range(8):
-        x = unit_vector(rng)
+        x = unit_vector(rng, DIM)
         predicted = mirror.predict(x)
         # alice labels what the model predicts, bob another class
         author, label = (alice, predicted) if step % 2 == 0 else (bob, (predicted + 1) % 3)
