@@ -315,6 +315,7 @@ contract NearestCentroid is ClassifierBase {
             }
         }
     }
+
     /// @dev Slow path of a dense input with a value outside [-2^31, 2^31): reverts without data if
     /// some word is not an int64, else `NotNormalized` (such a value alone makes `sum(x^2)` exceed
     /// 1e18 + 1e11).
