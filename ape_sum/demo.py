@@ -92,19 +92,19 @@ def run_demo(
     import numpy as np
     from ape import accounts, chain, networks
 
-    from ape_sum.contributions import (
+    from ape_sum.chain.contributions import (
         Contribution,
         RuleView,
         contribution_from_log,
         fill_contribution,
         rule_view,
     )
-    from ape_sum.datasets import load_dataset, train_test_split
-    from ape_sum.deployment import IncentiveConfig, deploy_model
-    from ape_sum.models.training import train_model
-    from ape_sum.registry import Registry
-    from ape_sum.trainer import open_trainer
-    from ape_sum.units import format_wei
+    from ape_sum.chain.deployment import IncentiveConfig, deploy_model
+    from ape_sum.chain.registry import Registry
+    from ape_sum.chain.trainer import open_trainer
+    from ape_sum.core.datasets import load_dataset, train_test_split
+    from ape_sum.core.models.training import train_model
+    from ape_sum.core.units import format_wei
 
     say = log or (lambda _line: None)
     story: list[str] = []

@@ -16,9 +16,9 @@ MODEL_FILE = Path(__file__).resolve().parents[1] / "tests" / "fork" / "data" / "
 def main():
     from ape import accounts, chain, networks
 
-    from ape_sum.deployment import IncentiveConfig, deploy_model
-    from ape_sum.models.files import load_model_file
-    from ape_sum.registry import Registry
+    from ape_sum.chain.deployment import IncentiveConfig, deploy_model
+    from ape_sum.chain.registry import Registry
+    from ape_sum.core.models.files import load_model_file
 
     model, encoder = load_model_file(MODEL_FILE)
     incentive = IncentiveConfig(

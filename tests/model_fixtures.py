@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from ape_sum.models import TO_FLOAT
+from ape_sum.core.models import TO_FLOAT
 
 
 def unit_vector(rng: random.Random, dim: int, bias: float = 0.0) -> list[int]:

@@ -21,8 +21,8 @@ from ape.exceptions import Abort
 if TYPE_CHECKING:
     from ape.api import AccountAPI
 
-    from ape_sum.registry import Registry
-    from ape_sum.trainer import TrainerHandle
+    from ape_sum.chain.registry import Registry
+    from ape_sum.chain.trainer import TrainerHandle
 
 TEST_ACCOUNT_PREFIX = "TEST::"
 DEFAULT_LOCAL_ACCOUNT = "TEST::0"
@@ -101,12 +101,12 @@ class SumCliContext(ApeCliContextObject):
 
     @property
     def registry(self) -> Registry:
-        from ape_sum.registry import Registry
+        from ape_sum.chain.registry import Registry
 
         return Registry()
 
     def open_trainer(self, name_or_address: str | None) -> TrainerHandle:
-        from ape_sum.trainer import open_trainer
+        from ape_sum.chain.trainer import open_trainer
 
         return open_trainer(name_or_address, self.registry)
 
@@ -224,13 +224,13 @@ def user_errors(cli_ctx: SumCliContext) -> Iterator[None]:
     """Turn the library's one-line errors (and contract refusals) into `Abort` (exit code 1)."""
     from ape.exceptions import ApeException, ContractLogicError, TransactionError
 
-    from ape_sum.contributions import ContributionError
-    from ape_sum.deployment import DeploymentError
-    from ape_sum.encoding import EncodingError
-    from ape_sum.registry import RegistryError
-    from ape_sum.reverts import explain
-    from ape_sum.trainer import TrainerError
-    from ape_sum.units import UnitError
+    from ape_sum.chain.contributions import ContributionError
+    from ape_sum.chain.deployment import DeploymentError
+    from ape_sum.chain.registry import RegistryError
+    from ape_sum.chain.reverts import explain
+    from ape_sum.chain.trainer import TrainerError
+    from ape_sum.core.encoding import EncodingError
+    from ape_sum.core.units import UnitError
 
     known: tuple[type[Exception], ...] = (
         ContributionError,
@@ -241,7 +241,7 @@ def user_errors(cli_ctx: SumCliContext) -> Iterator[None]:
         UnitError,
     )
     try:
-        from ape_sum.models import ModelInputError
+        from ape_sum.core.models import ModelInputError
 
         known = (*known, ModelInputError)
     except ImportError:  # pragma: no cover

@@ -21,8 +21,8 @@ from ape_sum._cli.click_ext import (
 )
 
 if TYPE_CHECKING:
-    from ape_sum.contributions import Contribution
-    from ape_sum.trainer import TrainerHandle
+    from ape_sum.chain.contributions import Contribution
+    from ape_sum.chain.trainer import TrainerHandle
 
 
 def _utc(timestamp: int) -> str:
@@ -39,7 +39,7 @@ def _check_funds(
     """Refuse before sending when the account cannot pay `value` plus gas."""
     from ape import networks
 
-    from ape_sum.units import format_wei
+    from ape_sum.core.units import format_wei
 
     balance = int(account.balance)
     gas_cost = 0
@@ -96,7 +96,7 @@ def add_data(
     """Encode INPUT with the trainer's encoder, read the current cost and contribute it with that
     deposit. Prints the transaction, the contribution's time, its cost and when it can be refunded.
     """
-    from ape_sum.units import format_duration, format_wei, parse_wei
+    from ape_sum.core.units import format_duration, format_wei, parse_wei
 
     with user_errors(cli_ctx):
         trainer, text = split_trainer_and_input(cli_ctx, args, trainer_ref, need_input=True)
@@ -176,9 +176,9 @@ def contributions(
     """
     from ape import chain
 
-    from ape_sum.contributions import load_contributions
-    from ape_sum.trainer import is_address
-    from ape_sum.units import format_wei
+    from ape_sum.chain.contributions import load_contributions
+    from ape_sum.chain.trainer import is_address
+    from ape_sum.core.units import format_wei
 
     with user_errors(cli_ctx):
         handle = cli_ctx.open_trainer(trainer)
@@ -231,7 +231,7 @@ def _claim(
     page_size: int,
 ) -> tuple[TrainerHandle, Contribution, Any, int]:
     """Check every rule off chain, then send `refund` or `report`; return the amount received."""
-    from ape_sum.contributions import REFUND, REPORT, TAKE, find_contribution
+    from ape_sum.chain.contributions import REFUND, REPORT, TAKE, find_contribution
 
     handle = cli_ctx.open_trainer(trainer_ref)
     account = cli_ctx.resolve_account(account_alias)
@@ -261,7 +261,7 @@ def _claim(
 def _claim_output(
     cli_ctx: SumCliContext, command: str, handle, item, receipt, amount: int, as_json: bool
 ) -> None:
-    from ape_sum.units import format_wei
+    from ape_sum.core.units import format_wei
 
     payload = {
         "trainer": handle.address,

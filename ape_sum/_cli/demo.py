@@ -33,8 +33,8 @@ def demo(cli_ctx: SumCliContext, dataset: str, seed: int, per_contributor: int, 
     Runs on the embedded default network (ethereum:local:test) with no node to start, or on any
     local or forked network (--network ethereum:local:foundry).
     """
+    from ape_sum.core.units import format_wei
     from ape_sum.demo import DemoError, run_demo
-    from ape_sum.units import format_wei
 
     with user_errors(cli_ctx):
         try:

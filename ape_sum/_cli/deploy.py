@@ -69,9 +69,9 @@ def deploy(
     """
     from ape import chain, networks
 
-    from ape_sum.deployment import IncentiveConfig, deploy_model
-    from ape_sum.encoding import check_compatible, parse_encoder_spec
-    from ape_sum.units import format_wei, parse_duration, parse_wei
+    from ape_sum.chain.deployment import IncentiveConfig, deploy_model
+    from ape_sum.core.encoding import check_compatible, parse_encoder_spec
+    from ape_sum.core.units import format_wei, parse_duration, parse_wei
 
     with user_errors(cli_ctx):
         config = IncentiveConfig(
@@ -151,8 +151,8 @@ def deploy(
 
 
 def _load_model(cli_ctx: SumCliContext, path: Path):
-    from ape_sum.models.files import load_model_file
-    from ape_sum.reverts import first_line
+    from ape_sum.chain.reverts import first_line
+    from ape_sum.core.models.files import load_model_file
 
     if not path.is_file():
         cli_ctx.abort(f"no model file {str(path)!r}")

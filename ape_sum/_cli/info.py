@@ -24,7 +24,7 @@ def info(cli_ctx: SumCliContext, trainer: str | None, as_json: bool):
 
     TRAINER is a deployment name or a trainer address (default: the last deployment here).
     """
-    from ape_sum.units import format_duration, format_wei
+    from ape_sum.core.units import format_duration, format_wei
 
     with user_errors(cli_ctx):
         handle = cli_ctx.open_trainer(trainer)

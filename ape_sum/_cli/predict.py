@@ -75,7 +75,7 @@ def predict(
             try:
                 index = handle.predict(handle.encode(raw))
             except Exception as err:
-                from ape_sum.reverts import explain
+                from ape_sum.chain.reverts import explain
 
                 reason = explain(err) if hasattr(err, "revert_message") else str(err)
                 cli_ctx.abort(f"row {number}: {reason.splitlines()[0]}")

@@ -195,7 +195,7 @@ def _run_with_progress(scenario, quiet: bool, **kwargs):
 def _on_chain(scenario, network: str, quiet: bool):
     from ape import networks
 
-    from ape_sum.reverts import first_line
+    from ape_sum.chain.reverts import first_line
     from ape_sum.simulation import SimulationError
     from ape_sum.simulation.replay import ReplayMismatch, replay_on_chain
 

@@ -73,9 +73,9 @@ def train(
     file (`text,label`, or numeric columns plus `label`). The accuracy printed is that of the exact
     fixed-point model the contract will run, on the held-out part of the data.
     """
-    from ape_sum.datasets import DatasetError, load_dataset
-    from ape_sum.models.files import ModelFileError, save_model_file
-    from ape_sum.models.training import TrainingError, train_model
+    from ape_sum.core.datasets import DatasetError, load_dataset
+    from ape_sum.core.models.files import ModelFileError, save_model_file
+    from ape_sum.core.models.training import TrainingError, train_model
 
     with user_errors(cli_ctx):
         try:

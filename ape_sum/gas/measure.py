@@ -98,8 +98,8 @@ def _head() -> int:
 
 def _deploy(w: Workload, owner, registry_dir: Path):
     """Deploy with the product's own `deploy_model`; returns the trainer instance."""
-    from ape_sum.deployment import IncentiveConfig, container, deploy_model
-    from ape_sum.registry import Registry
+    from ape_sum.chain.deployment import IncentiveConfig, container, deploy_model
+    from ape_sum.chain.registry import Registry
 
     incentive = IncentiveConfig(
         kind="deposit",

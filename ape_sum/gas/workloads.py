@@ -23,8 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ape_sum.gas.budgets import rows_of
-from ape_sum.models import (
+from ape_sum.core.models import (
     TO_FLOAT,
     Classifier,
     DensePerceptron,
@@ -32,6 +31,7 @@ from ape_sum.models import (
     NearestCentroid,
     SparsePerceptron,
 )
+from ape_sum.gas.budgets import rows_of
 
 DEFAULT_SEED = 5
 CLASSES = ("negative", "positive")

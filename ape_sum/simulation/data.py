@@ -33,7 +33,7 @@ class PreparedData:
 
 
 def model_kinds() -> list[str]:
-    from ape_sum.models import MODEL_TYPES
+    from ape_sum.core.models import MODEL_TYPES
 
     return list(MODEL_TYPES)
 
@@ -57,7 +57,7 @@ _CACHE: dict[tuple[Any, ...], tuple[PreparedData, Any, float]] = {}
 
 def prepare(scenario: Scenario) -> tuple[PreparedData, Any, float]:
     """`_prepare`, memoised for the built-in data sets (callers copy the model before use)."""
-    from ape_sum.datasets import BUILTIN_DATASETS
+    from ape_sum.core.datasets import BUILTIN_DATASETS
 
     key = (
         scenario.dataset, scenario.model, scenario.test_fraction, scenario.initial_fraction,
@@ -79,9 +79,9 @@ def _prepare(scenario: Scenario) -> tuple[PreparedData, Any, float]:
     * baseline: `train_model` on all training data, scored on the same held-out test set
       (`train_model` uses the same deterministic split function, so the parts are identical).
     """
-    from ape_sum.datasets import DatasetError, load_dataset, train_test_split
-    from ape_sum.models import MODEL_TYPES
-    from ape_sum.models.training import TrainingError, encode_dataset, train_model
+    from ape_sum.core.datasets import DatasetError, load_dataset, train_test_split
+    from ape_sum.core.models import MODEL_TYPES
+    from ape_sum.core.models.training import TrainingError, encode_dataset, train_model
 
     scenario.validate()
     try:

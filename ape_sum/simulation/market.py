@@ -1,7 +1,7 @@
 """The trainer's bookkeeping, off chain, around the incentive mechanism mirror.
 
 `MirrorTrainer` does what `CollaborativeTrainer.sol` does: it asks the incentive mechanism (the
-integer-exact mirror in `ape_sum.incentives`) to price a contribution or to decide a claim, keeps
+integer-exact mirror in `core.incentives`) to price a contribution or to decide a claim, keeps
 the contribution records and the money it holds. Refusals are `RuleViolation`s carrying the
 contract's custom-error name.
 """
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ape_sum.incentives import Contribution as _Record
-from ape_sum.incentives import DepositRefundTake, IncentiveMechanism, Points, RuleViolation
+from ape_sum.core.incentives import Contribution as _Record
+from ape_sum.core.incentives import DepositRefundTake, IncentiveMechanism, Points, RuleViolation
 
 __all__ = ["Contribution", "MirrorTrainer", "RuleViolation", "make_mechanism"]
 

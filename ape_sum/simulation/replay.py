@@ -45,8 +45,8 @@ def replay_on_chain(
     """
     from ape import accounts, chain
 
-    from ape_sum.deployment import IncentiveConfig, deploy_model
-    from ape_sum.registry import Registry
+    from ape_sum.chain.deployment import IncentiveConfig, deploy_model
+    from ape_sum.chain.registry import Registry
 
     scenario.validate()
     test_accounts = accounts.test_accounts
@@ -74,7 +74,7 @@ def replay_on_chain(
             description="ape sum simulate --on-chain", incentive=incentive, sender=owner,
             registry=registry,
         )  # fmt: skip
-    from ape_sum.deployment import container
+    from ape_sum.chain.deployment import container
 
     trainer = container("CollaborativeTrainer").at(record.trainer)
     mechanism = container("DepositRefundTake" if scenario.incentive == "deposit" else "Points").at(

@@ -144,7 +144,7 @@ def _cli_assets(bc_model_file, text_model_file, samples):
 
 @pytest.fixture(scope="session")
 def breast_cancer():
-    from ape_sum.datasets import load_dataset
+    from ape_sum.core.datasets import load_dataset
 
     return load_dataset("breast-cancer")
 
@@ -162,7 +162,7 @@ def deployed(bc_model_file, registry_folder, network_choice) -> dict[str, Any]:
     """
     from ape import chain
 
-    from ape_sum.registry import Registry
+    from ape_sum.chain.registry import Registry
 
     Registry().remove("bc", network_choice, chain.chain_id)
     result = make_invoke(network_choice)(
@@ -174,8 +174,8 @@ def deployed(bc_model_file, registry_folder, network_choice) -> dict[str, Any]:
 @pytest.fixture(scope="session")
 def bc_mirror(bc_model_file):
     """The off-chain mirror of the deployed model and its encoder."""
-    from ape_sum.encoding import parse_encoder_spec
-    from ape_sum.models.files import load_model_file
+    from ape_sum.core.encoding import parse_encoder_spec
+    from ape_sum.core.models.files import load_model_file
 
     model, spec = load_model_file(bc_model_file)
     return model, parse_encoder_spec(spec)

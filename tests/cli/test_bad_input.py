@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from ape_sum.registry import Registry, network_key
+from ape_sum.chain.registry import Registry, network_key
 
 THIRTY_ONES = ",".join(["1"] * 29)
 

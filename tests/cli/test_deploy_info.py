@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from ape_sum.registry import Registry
+from ape_sum.chain.registry import Registry
 
 
 def test_train_writes_a_model_file_and_reports_exact_accuracy(invoke, tmp_path):
@@ -105,8 +105,8 @@ def test_deploy_refuses_a_missing_or_broken_model_file(invoke, tmp_path, owner):
 def test_a_failed_deployment_is_resumed_not_redone(invoke, bc_model_file, owner, chain):
     from ape import networks
 
-    from ape_sum.deployment import IncentiveConfig, deploy_model
-    from ape_sum.models.files import load_model_file
+    from ape_sum.chain.deployment import IncentiveConfig, deploy_model
+    from ape_sum.core.models.files import load_model_file
 
     model, spec = load_model_file(bc_model_file)
 

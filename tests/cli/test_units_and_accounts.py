@@ -6,8 +6,8 @@ import pytest
 from ape.exceptions import Abort
 
 from ape_sum._cli.click_ext import SumCliContext
-from ape_sum.reverts import describe_error, first_line
-from ape_sum.units import UnitError, format_duration, format_wei, parse_duration, parse_wei
+from ape_sum.chain.reverts import describe_error, first_line
+from ape_sum.core.units import UnitError, format_duration, format_wei, parse_duration, parse_wei
 
 
 @pytest.mark.parametrize(

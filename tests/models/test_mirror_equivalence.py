@@ -8,7 +8,7 @@ import ape
 import pytest
 from model_fixtures import unit_vector
 
-from ape_sum.models import (
+from ape_sum.core.models import (
     TO_FLOAT,
     DensePerceptron,
     ModelInputError,

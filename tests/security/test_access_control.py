@@ -16,7 +16,7 @@ from security_helpers import (
     deploy_system,
 )
 
-from ape_sum.models import (
+from ape_sum.core.models import (
     DensePerceptron,
     NaiveBayes,
     NearestCentroid,

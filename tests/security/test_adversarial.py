@@ -27,7 +27,7 @@ from security_helpers import (
     set_storage,
 )
 
-from ape_sum.models import SparsePerceptron
+from ape_sum.core.models import SparsePerceptron
 
 NUM_FEATURES = 16
 ONE = 10**9
@@ -436,7 +436,7 @@ def test_long_inputs_gas_is_linear_and_fits_one_transaction(chain, system, users
 
 
 def test_naive_bayes_count_overflow_reverts(project, owner, users, error_name):
-    from ape_sum.models.naive_bayes import MAX_COUNT, NaiveBayes
+    from ape_sum.core.models.naive_bayes import MAX_COUNT, NaiveBayes
 
     model = NaiveBayes(["a", "b"], 4, ONE, [1, 1], [{0: MAX_COUNT}, {}])
     target = deploy_system(project, owner, model, DEPOSIT)

@@ -22,9 +22,9 @@ from ape.exceptions import ContractLogicError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ape_sum.datasets import Dataset, DatasetError, load_csv
-from ape_sum.encoding import EncodingError, load_vocabulary
-from ape_sum.models import (
+from ape_sum.core.datasets import Dataset, DatasetError, load_csv
+from ape_sum.core.encoding import EncodingError, load_vocabulary
+from ape_sum.core.models import (
     DensePerceptron,
     ModelInputError,
     NaiveBayes,
@@ -32,7 +32,7 @@ from ape_sum.models import (
     SparseNearestCentroid,
     SparsePerceptron,
 )
-from ape_sum.models.files import ModelFileError, load_model_file
+from ape_sum.core.models.files import ModelFileError, load_model_file
 
 FUZZ = settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
 CHAIN_FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
@@ -123,7 +123,7 @@ def test_csv_loader_on_wrong_shapes_and_values(header, rows, compress: bool) -> 
 @pytest.mark.offchain
 def test_csv_loader_corrupt_bz2_is_a_clear_error() -> None:
     """A `.bz2` file that is not bzip2 data must be a DatasetError, not an OSError trace.
-    BUG (ape_sum/datasets.py, load_csv): `bz2.decompress(raw)` is outside any try, so corrupt
+    BUG (ape_sum/core/datasets.py, load_csv): `bz2.decompress(raw)` is outside any try, so corrupt
     data raises `OSError: Invalid data stream` (and truncated data `EOFError`)."""
     with pytest.raises(DatasetError):
         load_csv(_write(".bz2", b"text,label\nhello,a\nbye,b\n"))

@@ -3,7 +3,7 @@
 
 Errors raised by the classifier or by the mechanism's base contract bubble up through the trainer;
 Ape decodes a custom error only when the contract called (the trainer) lists it in its ABI, so
-`ape_sum.reverts.explain` must not end up showing raw selector hex."""
+`ape_sum.chain.reverts.explain` must not end up showing raw selector hex."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ import pytest
 from ape.exceptions import ContractLogicError
 from security_helpers import DEPOSIT, deploy_system, get_storage, set_storage
 
-from ape_sum.models import SparsePerceptron
-from ape_sum.reverts import explain
+from ape_sum.chain.reverts import explain
+from ape_sum.core.models import SparsePerceptron
 
 RAW_HEX = re.compile(r"0x[0-9a-fA-F]{8}")
 

@@ -1,8 +1,8 @@
 """Stateful invariant testing: Hypothesis drives the real contracts with random sequences of
 addData (random accounts, deposits, labels, data), predict, refund, report, owner take,
 any-address take and time travel, for both incentive mechanisms and for the sparse perceptron
-and naive Bayes. The off-chain mirrors (`ape_sum.models`, `ape_sum.incentives`) predict every
-outcome; after every step the chain must agree with them:
+and naive Bayes. The off-chain mirrors (`ape_sum.core.models`, `ape_sum.core.incentives`)
+predict every outcome; after every step the chain must agree with them:
 
 * the trainer's balance equals the sum of claimable deposits;
 * every account's balance moved by exactly what the rules entitle it to, minus its fees, so the
@@ -47,8 +47,8 @@ from security_helpers import (
     quiet_revert_traces,
 )
 
-from ape_sum import incentives
-from ape_sum.models import ModelInputError, NaiveBayes, SparsePerceptron
+from ape_sum.core import incentives
+from ape_sum.core.models import ModelInputError, NaiveBayes, SparsePerceptron
 
 EXAMPLES = int(os.environ.get("APE_SUM_INVARIANT_EXAMPLES", "3"))
 STEPS = int(os.environ.get("APE_SUM_INVARIANT_STEPS", "10"))

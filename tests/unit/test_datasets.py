@@ -1,4 +1,4 @@
-"""Built-in and CSV data sets, deterministic splits (`ape_sum.datasets`)."""
+"""Built-in and CSV data sets, deterministic splits (`ape_sum.core.datasets`)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ape_sum.datasets import (
+from ape_sum.core.datasets import (
     BUILTIN_DATASETS,
     Dataset,
     DatasetError,

@@ -1,4 +1,4 @@
-"""Fixed point, encoders and encoder specs (`ape_sum.encoding`)."""
+"""Fixed point, encoders and encoder specs (`ape_sum.core.encoding`)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ape_sum.encoding import (
+from ape_sum.core.encoding import (
     INT64_MAX,
     INT64_MIN,
     LEGACY_FIXED,

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ape_sum.encoding import (
+from ape_sum.core.encoding import (
     BinsEncoder,
     DenseL2Encoder,
     Encoder,
@@ -17,7 +17,7 @@ from ape_sum.encoding import (
     VocabularyEncoder,
     check_compatible,
 )
-from ape_sum.models import MODEL_TYPES, Classifier
+from ape_sum.core.models import MODEL_TYPES, Classifier
 
 CLASSES = ["no", "yes"]
 LR = 500_000_000

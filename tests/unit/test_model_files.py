@@ -1,4 +1,4 @@
-"""Model files in the original system's formats (`ape_sum.models.files`)."""
+"""Model files in the original system's formats (`ape_sum.core.models.files`)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from ape_sum.encoding import TO_FLOAT, parse_encoder_spec
-from ape_sum.models import MODEL_TYPES
-from ape_sum.models.files import (
+from ape_sum.core.encoding import TO_FLOAT, parse_encoder_spec
+from ape_sum.core.models import MODEL_TYPES
+from ape_sum.core.models.files import (
     MAX_SPARSE_FEATURES,
     ModelFileError,
     dumps_model,

@@ -1,4 +1,4 @@
-"""Off-chain training of initial models (`ape_sum.models.training`)."""
+"""Off-chain training of initial models (`ape_sum.core.models.training`)."""
 
 from __future__ import annotations
 
@@ -7,17 +7,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ape_sum.datasets import Dataset, load_dataset
-from ape_sum.encoding import (
+from ape_sum.core.datasets import Dataset, load_dataset
+from ape_sum.core.encoding import (
     BinsEncoder,
     DenseL2Encoder,
     HashedDenseEncoder,
     MurmurHash3Encoder,
     parse_encoder_spec,
 )
-from ape_sum.models import MODEL_TYPES, DensePerceptron, ModelInputError
-from ape_sum.models.files import load_model_file, model_to_dict, save_model_file
-from ape_sum.models.training import (
+from ape_sum.core.models import MODEL_TYPES, DensePerceptron, ModelInputError
+from ape_sum.core.models.files import load_model_file, model_to_dict, save_model_file
+from ape_sum.core.models.training import (
     TrainingError,
     _perceptron_from_floats,
     default_encoder,

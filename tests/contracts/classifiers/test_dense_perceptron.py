@@ -6,7 +6,7 @@ import ape
 import pytest
 from deploy_reverts import deploy_reverts
 
-from ape_sum.models import DensePerceptron, ModelInputError
+from ape_sum.core.models import DensePerceptron, ModelInputError
 
 E9 = 10**9
 X = [6 * 10**8, 8 * 10**8]  # exactly unit norm

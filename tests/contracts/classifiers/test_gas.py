@@ -11,7 +11,7 @@ import random
 import pytest
 from model_fixtures import unit_vector
 
-from ape_sum.models import (
+from ape_sum.core.models import (
     TO_FLOAT,
     DensePerceptron,
     NaiveBayes,

@@ -8,7 +8,7 @@ import ape
 import pytest
 from deploy_reverts import deploy_reverts
 
-from ape_sum.models import NaiveBayes
+from ape_sum.core.models import NaiveBayes
 
 E9 = 10**9
 

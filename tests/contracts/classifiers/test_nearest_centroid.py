@@ -6,7 +6,7 @@ import ape
 import pytest
 from deploy_reverts import deploy_reverts
 
-from ape_sum.models import NearestCentroid
+from ape_sum.core.models import NearestCentroid
 
 E9 = 10**9
 A = [E9, 0, 0]

@@ -6,7 +6,7 @@ import ape
 import pytest
 from deploy_reverts import deploy_reverts
 
-from ape_sum.models import SparseNearestCentroid
+from ape_sum.core.models import SparseNearestCentroid
 
 E9 = 10**9
 

@@ -6,7 +6,7 @@ import ape
 import pytest
 from deploy_reverts import deploy_reverts
 
-from ape_sum.models import SparsePerceptron
+from ape_sum.core.models import SparsePerceptron
 
 LR = 10**9
 N = 10

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from ape_sum.incentives import (
+from ape_sum.core.incentives import (
     Contribution,
     DepositRefundTake,
     IncentiveMechanism,
@@ -275,7 +275,7 @@ def refund_refused(stack: Stack, c: Contribution, sender: Any, when: int, code: 
     """The mirror and the contract both refuse the refund with error `code` (and `inputs`)."""
     import ape
 
-    from ape_sum.incentives import RuleViolation
+    from ape_sum.core.incentives import RuleViolation
 
     prediction = stack.trainer.predict(list(c.data))
     with pytest.raises(RuleViolation) as info:
@@ -291,7 +291,7 @@ def report_refused(stack: Stack, c: Contribution, reporter: Any, when: int, code
     """The mirror and the contract both refuse the report with error `code` (and `inputs`)."""
     import ape
 
-    from ape_sum.incentives import RuleViolation
+    from ape_sum.core.incentives import RuleViolation
 
     prediction = stack.trainer.predict(list(c.data))
     with pytest.raises(RuleViolation) as info:

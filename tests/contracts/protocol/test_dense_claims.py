@@ -14,9 +14,9 @@ import random
 import ape
 from model_fixtures import unit_vector
 
-from ape_sum.deployment import IncentiveConfig, container, deploy_model
-from ape_sum.models import NearestCentroid
-from ape_sum.registry import Registry
+from ape_sum.chain.deployment import IncentiveConfig, container, deploy_model
+from ape_sum.chain.registry import Registry
+from ape_sum.core.models import NearestCentroid
 
 ONE_ETH = 10**18
 DIM = 11

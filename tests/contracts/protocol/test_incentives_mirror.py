@@ -6,7 +6,7 @@ from math import isqrt
 
 import pytest
 
-from ape_sum.incentives import (
+from ape_sum.core.incentives import (
     Contribution,
     DepositRefundTake,
     Points,

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from ape_sum.registry import DeploymentRecord, Registry
+from ape_sum.chain.registry import DeploymentRecord, Registry
 
 if TYPE_CHECKING:
     from ape.api import AccountAPI
     from ape.contracts import ContractInstance
 
-    from ape_sum.models import Classifier
+    from ape_sum.core.models import Classifier
 
 ProgressCallback = Callable[[str, int, int], None]
 
@@ -82,7 +82,7 @@ def contracts_project():
 
 def container(contract_name: str):
     """The contract type `contract_name`; `DeploymentError` (one line) when it cannot be built."""
-    from ape_sum.reverts import first_line
+    from ape_sum.chain.reverts import first_line
 
     try:
         return getattr(contracts_project(), contract_name)

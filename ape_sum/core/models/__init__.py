@@ -5,10 +5,10 @@
 
 from __future__ import annotations
 
-from ape_sum.models.base import TO_FLOAT, Classifier, ModelInputError
-from ape_sum.models.naive_bayes import NaiveBayes
-from ape_sum.models.nearest_centroid import NearestCentroid, SparseNearestCentroid
-from ape_sum.models.perceptron import DensePerceptron, SparsePerceptron
+from ape_sum.core.models.base import TO_FLOAT, Classifier, ModelInputError
+from ape_sum.core.models.naive_bayes import NaiveBayes
+from ape_sum.core.models.nearest_centroid import NearestCentroid, SparseNearestCentroid
+from ape_sum.core.models.perceptron import DensePerceptron, SparsePerceptron
 
 MODEL_TYPES: dict[str, type[Classifier]] = {
     cls.kind: cls

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
-from ape_sum.models.base import (
+from ape_sum.core.models.base import (
     TO_FLOAT,
     Classifier,
     ModelInputError,

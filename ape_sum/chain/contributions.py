@@ -15,10 +15,10 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ape_sum.units import format_duration, format_wei
+from ape_sum.core.units import format_duration, format_wei
 
 if TYPE_CHECKING:
-    from ape_sum.trainer import TrainerHandle
+    from ape_sum.chain.trainer import TrainerHandle
 
 __all__ = [
     "DEFAULT_PAGE_SIZE",
@@ -288,11 +288,11 @@ def _ready(added: int, wait: int) -> int:
 def assess(item: Contribution, rules: RuleView, handle: TrainerHandle | None = None) -> Assessment:
     """What `rules.viewer` may do with `item` now.
 
-    The decision is the incentive rule mirror's (`ape_sum.incentives`, check for check the
+    The decision is the incentive rule mirror's (`ape_sum.core.incentives`, check for check the
     contracts' order): the author's refund first, else a take after the deadlines; for anyone
     else a report or take. Refusals are put in plain words with the model's class names.
     """
-    from ape_sum.incentives import RuleViolation
+    from ape_sum.core.incentives import RuleViolation
 
     viewer = rules.viewer or ""
     is_author = viewer.lower() == item.author.lower()
@@ -336,7 +336,7 @@ def assess(item: Contribution, rules: RuleView, handle: TrainerHandle | None = N
 
 def _mirror(item: Contribution, rules: RuleView):
     """The rule mirror of the trainer's mechanism and record, as the viewer sees them."""
-    from ape_sum import incentives
+    from ape_sum.core import incentives
 
     waits = (rules.refund_wait_s, rules.owner_claim_wait_s, rules.any_address_claim_wait_s)
     if rules.kind == "points":

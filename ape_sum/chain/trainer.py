@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from ape_sum.registry import DeploymentRecord, Registry, RegistryError, network_key
+from ape_sum.chain.registry import DeploymentRecord, Registry, RegistryError, network_key
 
 if TYPE_CHECKING:
     from ape.contracts import ContractInstance
 
-    from ape_sum.encoding import Encoder
+    from ape_sum.core.encoding import Encoder
 
 __all__ = [
     "CLASSIFIER_CONTRACTS",
@@ -35,7 +35,7 @@ CLASSIFIER_CONTRACTS = {
     "nearest centroid classifier": "NearestCentroid",
     "sparse nearest centroid classifier": "SparseNearestCentroid",
 }
-"""Model type (as in model files) -> contract name; `ape_sum.models.MODEL_TYPES` comes first."""
+"""Model type (as in model files) -> contract name; `core.models.MODEL_TYPES` comes first."""
 
 
 class TrainerError(LookupError):
@@ -48,7 +48,7 @@ def is_address(text: str | None) -> bool:
 
 def classifier_contract_name(kind: str) -> str | None:
     try:
-        from ape_sum.models import MODEL_TYPES
+        from ape_sum.core.models import MODEL_TYPES
 
         model_cls = MODEL_TYPES.get(kind)
         if model_cls is not None:
@@ -117,7 +117,7 @@ class TrainerHandle:
     @cached_property
     def encoder(self) -> Encoder:
         """The trainer's own encoder (`EncodingError` when its spec cannot be used here)."""
-        from ape_sum.encoding import parse_encoder_spec
+        from ape_sum.core.encoding import parse_encoder_spec
 
         return parse_encoder_spec(self.encoder_spec)
 
@@ -141,7 +141,7 @@ class TrainerHandle:
 
     def encode(self, text: str) -> list[int]:
         """Encode a CLI input with the trainer's encoder and check it fits the model."""
-        from ape_sum.encoding import EncodingError
+        from ape_sum.core.encoding import EncodingError
 
         encoder = self.encoder
         data = encoder.encode_text(text)
@@ -178,7 +178,7 @@ class TrainerHandle:
 
 
 def _contract_at(name: str, address: str) -> ContractInstance:
-    from ape_sum.deployment import container
+    from ape_sum.chain.deployment import container
 
     return container(name).at(address, fetch_from_explorer=False, detect_proxy=False)
 
@@ -207,8 +207,8 @@ def open_trainer(name_or_address: str | None, registry: Registry | None = None) 
     deployed on the connected network."""
     from ape import chain, networks
 
-    from ape_sum.deployment import DeploymentError
-    from ape_sum.reverts import first_line
+    from ape_sum.chain.deployment import DeploymentError
+    from ape_sum.chain.reverts import first_line
 
     registry = registry or Registry()
     network = networks.provider.network_choice

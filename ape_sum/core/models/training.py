@@ -18,8 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from ape_sum.datasets import Dataset, train_test_split
-from ape_sum.encoding import (
+from ape_sum.core.datasets import Dataset, train_test_split
+from ape_sum.core.encoding import (
     TO_FLOAT,
     BinsEncoder,
     DenseL2Encoder,
@@ -31,8 +31,8 @@ from ape_sum.encoding import (
     parse_encoder_spec,
     to_fixed,
 )
-from ape_sum.models.base import MAX_I64, Classifier
-from ape_sum.models.perceptron import DensePerceptron, SparsePerceptron
+from ape_sum.core.models.base import MAX_I64, Classifier
+from ape_sum.core.models.perceptron import DensePerceptron, SparsePerceptron
 
 __all__ = [
     "DEFAULT_BUCKETS",
@@ -96,7 +96,7 @@ class TrainingResult:
 
 
 def _mirror(kind: str) -> type[Classifier]:
-    from ape_sum.models import MODEL_TYPES
+    from ape_sum.core.models import MODEL_TYPES
 
     if kind not in MODEL_TYPES:
         known = ", ".join(sorted(MODEL_TYPES))

@@ -5,7 +5,7 @@ numbers are plain decimals in the file and `round(x * 1e9)` on chain; numbers ar
 decimals and written exactly, so a model saved and loaded again is bit for bit the same.
 
 Our additions to the format, all optional: `encoder` (the encoder spec, see
-`ape_sum.encoding`), `numFeatures` (sparse models: the exclusive bound of the feature indices).
+`ape_sum.core.encoding`), `numFeatures` (sparse models: the exclusive bound of the feature indices).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation, localcontext
 from pathlib import Path
 from typing import Any
 
-from ape_sum.encoding import (
+from ape_sum.core.encoding import (
     DenseL2Encoder,
     Encoder,
     EncodingError,
@@ -26,7 +26,7 @@ from ape_sum.encoding import (
     check_compatible,
     parse_encoder_spec,
 )
-from ape_sum.models.base import INT64_MAX, INT64_MIN, TO_FLOAT, Classifier, ModelInputError
+from ape_sum.core.models.base import INT64_MAX, INT64_MIN, TO_FLOAT, Classifier, ModelInputError
 
 __all__ = [
     "DEFAULT_LEARNING_RATE",
@@ -240,7 +240,7 @@ def _compaction(used: Sequence[int], encoder: Encoder | None) -> tuple[list[int]
 
 
 def _new(kind: str, *args: Any, **kwargs: Any) -> Classifier:
-    from ape_sum.models import MODEL_TYPES
+    from ape_sum.core.models import MODEL_TYPES
 
     if kind not in MODEL_TYPES:
         raise ModelFileError(f"model type {kind!r} has no mirror yet")

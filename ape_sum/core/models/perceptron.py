@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from ape_sum.models.base import (
+from ape_sum.core.models.base import (
     MAX_I64,
     TO_FLOAT,
     Classifier,

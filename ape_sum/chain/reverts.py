@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ape_sum.units import format_duration, format_wei
+from ape_sum.core.units import format_duration, format_wei
 
 __all__ = ["describe_error", "explain", "first_line"]
 
@@ -113,7 +113,7 @@ def _project_errors() -> dict[bytes, tuple[str, list[str], list[str]]]:
     """Every custom error of the project's contracts, by 4-byte selector."""
     from eth_utils import keccak
 
-    from ape_sum.deployment import contracts_project
+    from ape_sum.chain.deployment import contracts_project
 
     errors: dict[bytes, tuple[str, list[str], list[str]]] = {}
     for container in contracts_project().contracts.values():
