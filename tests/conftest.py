@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
-import os
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-# Tests that never touch a chain: the harness runs them on the first network only.
-OFFCHAIN = (
-    "tests/unit/",
-    "tests/toolchain/",
-    "tests/cli/test_doctor.py",
-    "tests/gas/test_gas_tools.py",
-    "tests/simulation/test_engine.py",
-    "tests/simulation/test_cli.py",
-    "tests/security/test_static_analysis.py",
-)
+# Tests that never touch a chain live under `tests/offchain/`; the harness runs them on the first
+# network only. Helpers shared by several test packages live in `tests/support/`.
+OFFCHAIN_ROOT = Path(__file__).resolve().parent / "offchain"
 
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        path = str(item.fspath).replace(os.sep, "/")
-        if any(part in path for part in OFFCHAIN):
+        if item.path.is_relative_to(OFFCHAIN_ROOT):
             item.add_marker(pytest.mark.offchain)
 
 

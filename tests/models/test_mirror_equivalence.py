@@ -6,7 +6,7 @@ import random
 
 import ape
 import pytest
-from model_fixtures import unit_vector
+from support.models import unit_vector
 
 from ape_sum.core.models import (
     TO_FLOAT,

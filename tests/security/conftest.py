@@ -1,4 +1,4 @@
-"""Fixtures for the security tests (helpers live in `security_helpers.py`)."""
+"""Fixtures for the security tests (helpers live in `support.security`)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 
 import pytest
-from security_helpers import INVARIANT_STATS, revert_name_table
+from support.security import INVARIANT_STATS, revert_name_table
 
 SELECTOR = re.compile(r"0x([0-9a-fA-F]{8})")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 from ape.exceptions import ContractLogicError
-from deploy_reverts import deploy_reverts
-from security_helpers import (
+from support.deploy_reverts import deploy_reverts
+from support.security import (
     ANY_ADDRESS_CLAIM_WAIT_S,
     COST_WEIGHT,
     DEPOSIT,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ape
 import pytest
 from ape.exceptions import ContractLogicError
-from security_helpers import (
+from support.security import (
     ANY_ADDRESS_CLAIM_WAIT_S,
     DEPOSIT,
     OWNER_CLAIM_WAIT_S,

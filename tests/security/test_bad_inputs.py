@@ -1,5 +1,5 @@
 """Bad-input matrix (property-based), complementing the encoder engineer's table and totality
-tests in `tests/unit/`:
+tests in `tests/offchain/core/`:
 
 * file parsers are fuzzed with arbitrary bytes and with structured-but-wrong content: data CSVs
   (also `.bz2`), vocabulary files and model files either load or raise their module's one-line

@@ -11,7 +11,7 @@ import re
 
 import pytest
 from ape.exceptions import ContractLogicError
-from security_helpers import DEPOSIT, deploy_system, get_storage, set_storage
+from support.security import DEPOSIT, deploy_system, get_storage, set_storage
 
 from ape_sum.chain.reverts import explain
 from ape_sum.core.models import SparsePerceptron

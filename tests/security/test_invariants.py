@@ -34,7 +34,7 @@ from hypothesis.stateful import (
     precondition,
     rule,
 )
-from security_helpers import (
+from support.security import (
     ANY_ADDRESS_CLAIM_WAIT_S,
     COST_WEIGHT,
     DEPOSIT,

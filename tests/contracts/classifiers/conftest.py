@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from model_fixtures import deploy_model, stranger, trainer
+from support.models import deploy_model, stranger, trainer
 
 __all__ = ["deploy_model", "stranger", "trainer"]

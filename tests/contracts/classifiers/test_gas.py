@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 
 import pytest
-from model_fixtures import unit_vector
+from support.models import unit_vector
 
 from ape_sum.core.models import (
     TO_FLOAT,

@@ -6,7 +6,7 @@ import random
 
 import ape
 import pytest
-from deploy_reverts import deploy_reverts
+from support.deploy_reverts import deploy_reverts
 
 from ape_sum.core.models import NaiveBayes
 

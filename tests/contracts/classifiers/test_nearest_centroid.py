@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ape
 import pytest
-from deploy_reverts import deploy_reverts
+from support.deploy_reverts import deploy_reverts
 
 from ape_sum.core.models import NearestCentroid
 

@@ -7,7 +7,7 @@ from math import isqrt
 import ape
 import pytest
 from ape.exceptions import ContractLogicError
-from conftest import COST_WEIGHT, NEG, ONE_ETH, POS, set_time
+from support.protocol import COST_WEIGHT, NEG, ONE_ETH, POS, set_time
 
 from ape_sum.chain.reverts import explain
 from ape_sum.core.incentives import contribution_key

@@ -12,7 +12,7 @@ import copy
 import random
 
 import ape
-from model_fixtures import unit_vector
+from support.models import unit_vector
 
 from ape_sum.chain.deployment import IncentiveConfig, container, deploy_model
 from ape_sum.chain.registry import Registry

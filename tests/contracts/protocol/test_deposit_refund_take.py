@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import (
+from support.protocol import (
     ANY_WAIT,
     NEG,
     OWNER_WAIT,

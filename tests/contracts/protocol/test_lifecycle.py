@@ -3,7 +3,7 @@ exactly the sum of the claimable deposits throughout (checked by the helpers aft
 
 from __future__ import annotations
 
-from conftest import ANY_WAIT, NEG, OWNER_WAIT, POS, REFUND_WAIT, do_refund, do_report
+from support.protocol import ANY_WAIT, NEG, OWNER_WAIT, POS, REFUND_WAIT, do_refund, do_report
 
 
 def test_lifecycle(stack_drt, owner, alice, bob, carol, dave, chain):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from conftest import NEG, ONE_ETH, POS, REFUND_WAIT, do_refund, do_report, refund_refused
-from conftest import report_refused as _report_refused
+from support.protocol import NEG, ONE_ETH, POS, REFUND_WAIT, do_refund, do_report, refund_refused
+from support.protocol import report_refused as _report_refused
 
 NEVER = 2**256 - 1
 

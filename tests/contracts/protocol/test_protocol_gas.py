@@ -4,7 +4,7 @@ perceptron, 20 indices, 1 ETH sent so the excess is returned)."""
 from __future__ import annotations
 
 import pytest
-from conftest import ANY_WAIT, CLASSES, ONE_ETH, OWNER_WAIT, REFUND_WAIT, set_time
+from support.protocol import ANY_WAIT, CLASSES, ONE_ETH, OWNER_WAIT, REFUND_WAIT, set_time
 
 NUM_WEIGHTS = 1000
 K = 20

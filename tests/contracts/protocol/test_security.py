@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import ape
 import pytest
-from conftest import ANY_WAIT, NEG, ONE_ETH, OWNER_WAIT, POS, REFUND_WAIT, set_time
 from eth_utils import keccak
+from support.protocol import ANY_WAIT, NEG, ONE_ETH, OWNER_WAIT, POS, REFUND_WAIT, set_time
 
 REENTRANT_CALL = keccak(text="ReentrantCall()")[:4]
 NONE, REFUND, REPORT, ADD_DATA = 0, 1, 2, 3

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import ape
 import pytest
-from conftest import ANY_WAIT, COST_WEIGHT, OWNER_WAIT, REFUND_WAIT
-from deploy_reverts import deploy_reverts
+from support.deploy_reverts import deploy_reverts
+from support.protocol import ANY_WAIT, COST_WEIGHT, OWNER_WAIT, REFUND_WAIT
 
 
 def test_trainer_views(stack_drt, owner):

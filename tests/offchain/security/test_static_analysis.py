@@ -21,7 +21,7 @@ from ape_sum.security.slither import (
     solc_path,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 HAVE_SLITHER = importlib.util.find_spec("slither") is not None
 needs_slither = pytest.mark.skipif(
     not HAVE_SLITHER, reason="slither-analyzer is not installed (pip install -e '.[dev]')"

@@ -1,0 +1,4 @@
+"""Helpers shared by the test packages, imported as `support.<module>`.
+
+Fixtures stay in conftest files; no test imports from a conftest.
+"""
