@@ -3,17 +3,16 @@
 Command modules import Ape's heavy parts inside their functions, so `ape --help` stays fast.
 """
 
-import importlib
-import importlib.util
-
 import click
 
 from ape_sum._cli.data import add_data, contributions, refund, report
 from ape_sum._cli.demo import demo
 from ape_sum._cli.deploy import deploy
 from ape_sum._cli.doctor import doctor
+from ape_sum._cli.gas import gas_report
 from ape_sum._cli.info import info
 from ape_sum._cli.predict import predict
+from ape_sum._cli.simulate import simulate
 from ape_sum._cli.train import train
 
 
@@ -29,14 +28,19 @@ def cli():
     """
 
 
-COMMANDS = (train, deploy, info, predict, add_data, contributions, refund, report, demo, doctor)
+COMMANDS = (
+    train,
+    deploy,
+    info,
+    predict,
+    add_data,
+    contributions,
+    refund,
+    report,
+    simulate,
+    gas_report,
+    demo,
+    doctor,
+)
 for command in COMMANDS:
     cli.add_command(command)
-
-# Commands from other engineers' modules, registered when their module is there:
-# `ape sum simulate` (ape_sum/_cli/simulate.py) and `ape sum gas-report` (ape_sum/_cli/gas.py).
-OPTIONAL_COMMANDS = (("simulate", "simulate"), ("gas", "gas_report"))
-for module_name, attribute in OPTIONAL_COMMANDS:
-    if importlib.util.find_spec(f"ape_sum._cli.{module_name}") is not None:
-        module = importlib.import_module(f"ape_sum._cli.{module_name}")
-        cli.add_command(getattr(module, attribute))
