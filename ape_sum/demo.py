@@ -12,6 +12,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ape_sum.exceptions import SumError
+
 __all__ = ["DEMO_DATASETS", "DemoError", "DemoReport", "run_demo"]
 
 DEMO_DATASETS = {
@@ -28,7 +30,7 @@ COST_WEIGHT = 10**15
 SPOT_CHECKS = 10
 
 
-class DemoError(RuntimeError):
+class DemoError(SumError, RuntimeError):
     """The demo cannot run here (a live network, too few accounts, ...)."""
 
 

@@ -224,28 +224,9 @@ def user_errors(cli_ctx: SumCliContext) -> Iterator[None]:
     """Turn the library's one-line errors (and contract refusals) into `Abort` (exit code 1)."""
     from ape.exceptions import ApeException, ContractLogicError, TransactionError
 
-    from ape_sum.chain.contributions import ContributionError
-    from ape_sum.chain.deployment import DeploymentError
-    from ape_sum.chain.registry import RegistryError
     from ape_sum.chain.reverts import explain
-    from ape_sum.chain.trainer import TrainerError
-    from ape_sum.core.encoding import EncodingError
-    from ape_sum.core.units import UnitError
+    from ape_sum.exceptions import SumError
 
-    known: tuple[type[Exception], ...] = (
-        ContributionError,
-        DeploymentError,
-        EncodingError,
-        RegistryError,
-        TrainerError,
-        UnitError,
-    )
-    try:
-        from ape_sum.core.models import ModelInputError
-
-        known = (*known, ModelInputError)
-    except ImportError:  # pragma: no cover
-        pass
     logger = cli_ctx.logger
     previous_level = logger.level
     if cli_ctx.as_json:
@@ -256,7 +237,7 @@ def user_errors(cli_ctx: SumCliContext) -> Iterator[None]:
         yield
     except Abort:
         raise
-    except known as err:
+    except SumError as err:
         cli_ctx.abort(_one_line(str(err)))
     except ContractLogicError as err:
         cli_ctx.abort(_one_line(explain(err)))

@@ -153,12 +153,13 @@ def deploy(
 def _load_model(cli_ctx: SumCliContext, path: Path):
     from ape_sum.chain.reverts import first_line
     from ape_sum.core.models.files import load_model_file
+    from ape_sum.exceptions import SumError
 
     if not path.is_file():
         cli_ctx.abort(f"no model file {str(path)!r}")
     try:
         return load_model_file(path)
-    except (OSError, ValueError, KeyError, TypeError) as err:
+    except SumError as err:
         cli_ctx.abort(f"cannot read model file {path.name}: {first_line(err)}")
 
 

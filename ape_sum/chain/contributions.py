@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ape_sum.core.units import format_duration, format_wei
+from ape_sum.exceptions import SumError
 
 if TYPE_CHECKING:
     from ape_sum.chain.trainer import TrainerHandle
@@ -48,7 +49,7 @@ WAIT = "wait"
 NONE = "none"
 
 
-class ContributionError(LookupError):
+class ContributionError(SumError, LookupError):
     """A contribution that cannot be found; the message is one line."""
 
 

@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ape_sum.chain.registry import DeploymentRecord, Registry
+from ape_sum.exceptions import SumError
 
 if TYPE_CHECKING:
     from ape.api import AccountAPI
@@ -27,7 +28,7 @@ POINTS = "points"
 INCENTIVE_CONTRACTS = {DEPOSIT: "DepositRefundTake", POINTS: "Points"}
 
 
-class DeploymentError(RuntimeError):
+class DeploymentError(SumError, RuntimeError):
     """A deployment step failed; the record keeps what was done so far."""
 
 

@@ -12,6 +12,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from ape_sum.chain.registry import DeploymentRecord, Registry, RegistryError, network_key
+from ape_sum.exceptions import SumError
 
 if TYPE_CHECKING:
     from ape.contracts import ContractInstance
@@ -38,7 +39,7 @@ CLASSIFIER_CONTRACTS = {
 """Model type (as in model files) -> contract name; `core.models.MODEL_TYPES` comes first."""
 
 
-class TrainerError(LookupError):
+class TrainerError(SumError, LookupError):
     """A trainer that cannot be opened or used; the message is one line and says why."""
 
 
@@ -197,6 +198,8 @@ def _incentive_kind(address: str) -> str:
 
     try:
         _contract_at("DepositRefundTake", address).costWeight()
+    except SumError:
+        raise  # the contracts are not available here: not a question of kind
     except (ApeException, ValueError):
         return "points"
     return "deposit"

@@ -17,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from math import isqrt
 
+from ape_sum.exceptions import SumError
+
 __all__ = [
     "COST_TIME_SCALE_S",
     "Contribution",
@@ -71,7 +73,7 @@ def format_duration(seconds: int) -> str:
     return " ".join(parts) or "0 min"
 
 
-class RuleViolation(Exception):
+class RuleViolation(SumError):
     """An action the contracts would refuse.
 
     `code` is the custom error's name in the contracts (e.g. `TooEarly`), `message` a plain-English

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ape_sum.exceptions import SumError
 from ape_sum.gas.budgets import BUDGET_BY_ROW
 from ape_sum.gas.workloads import DEFAULT_SEED, Workload, build
 
@@ -28,7 +29,7 @@ ANY_ADDRESS_CLAIM_WAIT_S = 9 * 24 * 3600
 Progress = Callable[[str], None]
 
 
-class MeasurementError(RuntimeError):
+class MeasurementError(SumError, RuntimeError):
     """A workload did not behave as designed on chain (the row would not mean what it says)."""
 
 

@@ -10,6 +10,8 @@ import math
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+from ape_sum.exceptions import SumError
+
 UNIT_WEI = 10**12
 """Wei per simulation unit (10,000 units = 0.01 ether, far below what test accounts hold)."""
 HOUR_S = 3600
@@ -26,7 +28,7 @@ stake that matters against a 10,000-unit balance over the ~3,500 contributions o
 """
 
 
-class SimulationError(ValueError):
+class SimulationError(SumError, ValueError):
     """Impossible or inconsistent simulation parameters; the message is one line and says why."""
 
 

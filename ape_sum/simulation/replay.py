@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from ape_sum.exceptions import SumError
 from ape_sum.simulation.config import Scenario, SimulationError
 from ape_sum.simulation.data import prepare
 from ape_sum.simulation.run import SimulationResult, run_scenario
@@ -24,7 +25,7 @@ MAX_TEST_PREDICTIONS = 200
 """Held-out samples whose on-chain prediction is compared (view calls cost wall time)."""
 
 
-class ReplayMismatch(AssertionError):
+class ReplayMismatch(SumError, AssertionError):
     """The chain and the mirror disagree; the message says where."""
 
 

@@ -12,6 +12,8 @@ import copy as _copy
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
+from ape_sum.exceptions import SumError
+
 TO_FLOAT = 1_000_000_000
 UNIT_NORM_SQ = TO_FLOAT * TO_FLOAT
 NORM_TOLERANCE = 100_000_000_000
@@ -21,7 +23,7 @@ INT64_MIN = -(2**63)
 MAX_I64 = INT64_MAX
 
 
-class ModelInputError(ValueError):
+class ModelInputError(SumError, ValueError):
     """An input (or update) the contract would reject; the message starts with the error name."""
 
     def __init__(self, error: str, detail: str = "") -> None:

@@ -27,6 +27,7 @@ from ape_sum.core.encoding import (
     parse_encoder_spec,
 )
 from ape_sum.core.models.base import INT64_MAX, INT64_MIN, TO_FLOAT, Classifier, ModelInputError
+from ape_sum.exceptions import SumError
 
 __all__ = [
     "DEFAULT_LEARNING_RATE",
@@ -61,7 +62,7 @@ MAX_SPARSE_FEATURES = 1 << 16
 `MurmurHash3`, 2^32 indices) are compacted to the features that have parameters (see docs)."""
 
 
-class ModelFileError(ValueError):
+class ModelFileError(SumError, ValueError):
     """A model file that cannot be loaded or saved; the message says why in one line."""
 
 

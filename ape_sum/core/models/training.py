@@ -33,6 +33,7 @@ from ape_sum.core.encoding import (
 )
 from ape_sum.core.models.base import MAX_I64, Classifier
 from ape_sum.core.models.perceptron import DensePerceptron, SparsePerceptron
+from ape_sum.exceptions import SumError
 
 __all__ = [
     "DEFAULT_BUCKETS",
@@ -67,7 +68,7 @@ _FLOAT_FIT_RANGE = 0.975
 """Fraction of the on-chain parameter ranges a float fit may use (room for on-chain updates)."""
 
 
-class TrainingError(ValueError):
+class TrainingError(SumError, ValueError):
     """Training cannot proceed (wrong data for the model, too few samples, ...)."""
 
 
