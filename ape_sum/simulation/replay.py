@@ -61,7 +61,7 @@ def replay_on_chain(
     prepared = prepare(scenario)
     data, initial_model, _ = prepared
     incentive = IncentiveConfig(
-        kind=scenario.incentive,
+        kind=scenario.mechanism,
         refund_wait_s=scenario.refund_wait_s,
         owner_claim_wait_s=scenario.owner_claim_wait_s,
         any_address_claim_wait_s=scenario.any_address_claim_wait_s,
@@ -78,9 +78,7 @@ def replay_on_chain(
     from ape_sum.chain.deployment import container
 
     trainer = container("CollaborativeTrainer").at(record.trainer)
-    mechanism = container("DepositRefundTake" if scenario.incentive == "deposit" else "Points").at(
-        record.incentive_mechanism
-    )
+    mechanism = container(scenario.mechanism.contract_name).at(record.incentive_mechanism)
     classifier = container(initial_model.contract_name).at(record.classifier)
     deployed_at = int(mechanism.deployedAt())
     result = run_scenario(
