@@ -12,6 +12,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ape_sum.core.incentives import IncentiveKind
+from ape_sum.exceptions import SumError
+
 __all__ = ["DEMO_DATASETS", "DemoError", "DemoReport", "run_demo"]
 
 DEMO_DATASETS = {
@@ -28,7 +31,7 @@ COST_WEIGHT = 10**15
 SPOT_CHECKS = 10
 
 
-class DemoError(RuntimeError):
+class DemoError(SumError, RuntimeError):
     """The demo cannot run here (a live network, too few accounts, ...)."""
 
 
@@ -146,7 +149,7 @@ def run_demo(
     ]
     actors = {a.address: Actor(n, r, str(a.address), _balance(a.address)) for a, n, r in roles}
     incentive = IncentiveConfig(
-        kind="deposit",
+        kind=IncentiveKind.DEPOSIT,
         refund_wait_s=DAY,
         owner_claim_wait_s=7 * DAY,
         any_address_claim_wait_s=9 * DAY,

@@ -18,6 +18,9 @@ import click
 from ape.cli import ApeCliContextObject, ConnectedProviderCommand, ape_cli_context
 from ape.exceptions import Abort
 
+# Standard library only (and `ape_sum.exceptions`): cheap enough for `ape --help`.
+from ape_sum.core.incentives import IncentiveKind
+
 if TYPE_CHECKING:
     from ape.api import AccountAPI
 
@@ -191,6 +194,63 @@ json_option = click.option(
     help="Print one JSON document on stdout instead of text.",
 )
 
+
+class ModelKindType(click.ParamType):
+    """A model kind by any of its names (`sparse-perceptron`, `"sparse perceptron"`, ...), as its
+    mirror class (`ape_sum.core.models.model_kind`).
+
+    An unknown name ends the command with the one-line `ERROR: ...` listing the valid names (not
+    click's usage block), like every other refused input.
+    """
+
+    name = "model"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from ape_sum.core.models import Classifier, ModelKindError, model_kind
+
+        if isinstance(value, type) and issubclass(value, Classifier):
+            return value
+        try:
+            return model_kind(str(value))
+        except ModelKindError as err:
+            raise SumAbort(_one_line(str(err))) from None
+
+    def get_metavar(self, param: click.Parameter, *args: Any) -> str:
+        return "MODEL"
+
+    def shell_complete(self, ctx: click.Context, param: click.Parameter, incomplete: str) -> list:
+        from click.shell_completion import CompletionItem
+
+        from ape_sum.core.models import MODEL_KINDS
+
+        return [CompletionItem(c.alias) for c in MODEL_KINDS if c.alias.startswith(incomplete)]
+
+
+MODEL_KIND = ModelKindType()
+"""The type of every option that names a model kind (`train --model`, `simulate --model`)."""
+
+MODEL_KIND_HELP = (
+    "its CLI name (e.g. sparse-perceptron) or model-file name (e.g. 'sparse perceptron'); "
+    "an unknown name lists them all"
+)
+
+
+class IncentiveKindType(click.Choice):
+    """An incentive mechanism by name (any case), as an `IncentiveKind`."""
+
+    def __init__(self) -> None:
+        super().__init__([kind.value for kind in IncentiveKind], case_sensitive=False)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, IncentiveKind):
+            return value
+        return IncentiveKind(super().convert(value, param, ctx))
+
+
+INCENTIVE_KIND = IncentiveKindType()
+"""The type of every option that names an incentive mechanism (`deploy`, `simulate`)."""
+
+
 trainer_argument = click.argument("trainer", required=False, metavar="[TRAINER]")
 """A deployment name from the registry or a trainer address; the last deployment by default."""
 
@@ -224,28 +284,9 @@ def user_errors(cli_ctx: SumCliContext) -> Iterator[None]:
     """Turn the library's one-line errors (and contract refusals) into `Abort` (exit code 1)."""
     from ape.exceptions import ApeException, ContractLogicError, TransactionError
 
-    from ape_sum.chain.contributions import ContributionError
-    from ape_sum.chain.deployment import DeploymentError
-    from ape_sum.chain.registry import RegistryError
     from ape_sum.chain.reverts import explain
-    from ape_sum.chain.trainer import TrainerError
-    from ape_sum.core.encoding import EncodingError
-    from ape_sum.core.units import UnitError
+    from ape_sum.exceptions import SumError
 
-    known: tuple[type[Exception], ...] = (
-        ContributionError,
-        DeploymentError,
-        EncodingError,
-        RegistryError,
-        TrainerError,
-        UnitError,
-    )
-    try:
-        from ape_sum.core.models import ModelInputError
-
-        known = (*known, ModelInputError)
-    except ImportError:  # pragma: no cover
-        pass
     logger = cli_ctx.logger
     previous_level = logger.level
     if cli_ctx.as_json:
@@ -256,7 +297,7 @@ def user_errors(cli_ctx: SumCliContext) -> Iterator[None]:
         yield
     except Abort:
         raise
-    except known as err:
+    except SumError as err:
         cli_ctx.abort(_one_line(str(err)))
     except ContractLogicError as err:
         cli_ctx.abort(_one_line(explain(err)))

@@ -279,7 +279,7 @@ def _claim_output(
     click.echo(f"{what} contribution {ref} ({item.label!r} by {item.author})")
     click.echo(f"  tx        {receipt.txn_hash}")
     click.echo(f"  received  {format_wei(amount)}")
-    if handle.incentive_kind == "points":
+    if not handle.incentive_kind.has_deposits:
         click.echo("  (points mechanism: no money moves; the claim counts as a point)")
 
 

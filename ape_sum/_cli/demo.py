@@ -34,21 +34,18 @@ def demo(cli_ctx: SumCliContext, dataset: str, seed: int, per_contributor: int, 
     local or forked network (--network ethereum:local:foundry).
     """
     from ape_sum.core.units import format_wei
-    from ape_sum.demo import DemoError, run_demo
+    from ape_sum.demo import run_demo
 
     with user_errors(cli_ctx):
-        try:
-            if not as_json:
-                click.echo(f"SUM demo: the lifecycle of a shared model, on {_network()}\n")
-            steps = iter(range(1, 100))
-            report = run_demo(
-                dataset=dataset,
-                seed=seed,
-                per_contributor=per_contributor,
-                log=lambda line: cli_ctx.echo(f"{next(steps)}. {line}"),
-            )
-        except DemoError as err:
-            cli_ctx.abort(str(err))
+        if not as_json:
+            click.echo(f"SUM demo: the lifecycle of a shared model, on {_network()}\n")
+        steps = iter(range(1, 100))
+        report = run_demo(
+            dataset=dataset,
+            seed=seed,
+            per_contributor=per_contributor,
+            log=lambda line: cli_ctx.echo(f"{next(steps)}. {line}"),
+        )
     if as_json:
         cli_ctx.emit_json(report.to_json())
         return

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ape_sum._cli.click_ext import (
+    INCENTIVE_KIND,
     SumCliContext,
     SumCommand,
     account_option,
@@ -14,6 +15,7 @@ from ape_sum._cli.click_ext import (
     sum_cli_ctx,
     user_errors,
 )
+from ape_sum.core.incentives import IncentiveKind
 
 _NAME_SUFFIX_LIMIT = 1000
 
@@ -26,8 +28,8 @@ _NAME_SUFFIX_LIMIT = 1000
 @click.option("--encoder", "encoder_spec", help="Encoder spec, when the model file has none.")
 @click.option(
     "--incentive",
-    type=click.Choice(["deposit", "points"]),
-    default="deposit",
+    type=INCENTIVE_KIND,
+    default=IncentiveKind.DEPOSIT.value,
     show_default=True,
     help="deposit: Deposit, Refund and Take; points: no money, points only.",
 )
@@ -50,7 +52,7 @@ def deploy(
     name: str | None,
     description: str,
     encoder_spec: str | None,
-    incentive: str,
+    incentive: IncentiveKind,
     refund_wait: str,
     owner_claim_wait: str,
     any_claim_wait: str,
@@ -79,7 +81,7 @@ def deploy(
             refund_wait_s=parse_duration(refund_wait),
             owner_claim_wait_s=parse_duration(owner_claim_wait),
             any_address_claim_wait_s=parse_duration(any_claim_wait),
-            cost_weight=parse_wei(cost_weight) if incentive == "deposit" else 0,
+            cost_weight=parse_wei(cost_weight) if incentive.has_deposits else 0,
         )
         config.validate()
         model, spec = _load_model(cli_ctx, model_file)
@@ -142,9 +144,8 @@ def deploy(
     click.echo(f"Deployed '{record.name}' on {record.network} (chain {record.chain_id})")
     click.echo(f"  trainer              {record.trainer}")
     click.echo(f"  classifier           {record.classifier}  ({record.model_type})")
-    kind = "Deposit, Refund and Take" if incentive == "deposit" else "Points"
-    click.echo(f"  incentive mechanism  {record.incentive_mechanism}  ({kind})")
-    if incentive == "deposit":
+    click.echo(f"  incentive mechanism  {record.incentive_mechanism}  ({incentive.title})")
+    if incentive.has_deposits:
         click.echo(f"  cost weight          {format_wei(config.cost_weight)}")
     click.echo(f"  saved in             {registry.path}")
     click.echo(f"Next: ape sum info {record.name} --network {record.network}")
@@ -153,12 +154,13 @@ def deploy(
 def _load_model(cli_ctx: SumCliContext, path: Path):
     from ape_sum.chain.reverts import first_line
     from ape_sum.core.models.files import load_model_file
+    from ape_sum.exceptions import SumError
 
     if not path.is_file():
         cli_ctx.abort(f"no model file {str(path)!r}")
     try:
         return load_model_file(path)
-    except (OSError, ValueError, KeyError, TypeError) as err:
+    except SumError as err:
         cli_ctx.abort(f"cannot read model file {path.name}: {first_line(err)}")
 
 

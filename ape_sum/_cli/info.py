@@ -57,10 +57,10 @@ def info(cli_ctx: SumCliContext, trainer: str | None, as_json: bool):
         ("classes", ", ".join(f"{i}={name}" for i, name in enumerate(handle.classes))),
         ("features", str(payload["num_features"]) if payload["num_features"] else "-"),
         ("encoder", _short(payload["encoder"])),
-        ("incentive", "Deposit, Refund and Take" if incentive["kind"] == "deposit" else "Points"),
+        ("incentive", handle.incentive_kind.title),
         ("refund wait", format_duration(incentive["refund_wait_s"])),
     ]
-    if incentive["kind"] == "deposit":
+    if handle.incentive_kind.has_deposits:
         rows += [
             ("owner take after", format_duration(incentive["owner_claim_wait_s"])),
             ("anyone takes after", format_duration(incentive["any_address_claim_wait_s"])),

@@ -68,17 +68,21 @@ def predict(
             else:
                 click.echo(payload["class"])
             return
+        from ape.exceptions import ContractLogicError
+
+        from ape_sum.chain.reverts import explain
+        from ape_sum.exceptions import SumError
+
         rows = _read_rows(cli_ctx, input_file)
         results = []
         correct = labelled = 0
         for number, (raw, label) in enumerate(rows, start=1):
             try:
                 index = handle.predict(handle.encode(raw))
-            except Exception as err:
-                from ape_sum.chain.reverts import explain
-
-                reason = explain(err) if hasattr(err, "revert_message") else str(err)
-                cli_ctx.abort(f"row {number}: {reason.splitlines()[0]}")
+            except ContractLogicError as err:
+                cli_ctx.abort(f"row {number}: {explain(err).splitlines()[0]}")
+            except SumError as err:
+                cli_ctx.abort(f"row {number}: {str(err).splitlines()[0]}")
             entry = {"row": number, "class_index": index, "class": handle.class_name(index)}
             if label is not None:
                 expected = handle.class_index(label)

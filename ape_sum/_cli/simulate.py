@@ -9,6 +9,9 @@ from pathlib import Path
 
 import click
 
+from ape_sum._cli.click_ext import INCENTIVE_KIND, MODEL_KIND, MODEL_KIND_HELP
+from ape_sum.core.incentives import IncentiveKind
+
 _DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|d|w)?\s*$", re.IGNORECASE)
 _UNITS_S = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "d": 86_400, "w": 604_800}
 
@@ -39,12 +42,14 @@ class Duration(click.ParamType):
 @click.option(
     "--model",
     "-m",
-    "model_kind",
+    "model_cls",
+    type=MODEL_KIND,
     default=None,
-    help="Model type (default: sparse perceptron for text, dense perceptron for numbers).",
+    help=f"The model: {MODEL_KIND_HELP} (default: sparse perceptron for text, dense perceptron "
+    "for numbers).",
 )
 @click.option(
-    "--incentive", type=click.Choice(["deposit", "points"]), default="deposit", show_default=True
+    "--incentive", type=INCENTIVE_KIND, default=IncentiveKind.DEPOSIT.value, show_default=True
 )
 @click.option(
     "--cost-weight",
@@ -123,7 +128,7 @@ class Duration(click.ParamType):
     show_default=True,
     help="Contributions replayed with --on-chain (a shorter run).",
 )
-def simulate(dataset, model_kind, incentive, cost_weight, refund_wait, owner_wait, take_wait,
+def simulate(dataset, model_cls, incentive, cost_weight, refund_wait, owner_wait, take_wait,
              initial_fraction, test_fraction, agent_specs, max_contributions, text_features,
              eval_every, seed, out_dir, no_plot, as_json, on_chain, network,
              on_chain_contributions):  # fmt: skip
@@ -140,7 +145,7 @@ def simulate(dataset, model_kind, incentive, cost_weight, refund_wait, owner_wai
             max_contributions = min(max_contributions or on_chain_contributions,
                                     on_chain_contributions)  # fmt: skip
         scenario = Scenario(
-            dataset=dataset, model=model_kind, incentive=incentive,
+            dataset=dataset, model=model_cls.kind if model_cls else None, incentive=incentive,
             cost_weight=DEFAULT_COST_WEIGHT if cost_weight is None else cost_weight,
             refund_wait_s=refund_wait,
             owner_claim_wait_s=take_wait if owner_wait is None else owner_wait,

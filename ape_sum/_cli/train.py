@@ -3,29 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from ape_sum._cli.click_ext import SumCliContext, json_option, sum_cli_ctx, user_errors
+from ape_sum._cli.click_ext import (
+    MODEL_KIND,
+    MODEL_KIND_HELP,
+    SumCliContext,
+    json_option,
+    sum_cli_ctx,
+    user_errors,
+)
 
-MODEL_ALIASES = {
-    "sparse-perceptron": "sparse perceptron",
-    "dense-perceptron": "dense perceptron",
-    "naive-bayes": "naive bayes",
-    "nearest-centroid": "nearest centroid classifier",
-    "sparse-nearest-centroid": "sparse nearest centroid classifier",
-}
-"""CLI names (no spaces) -> model-file type names."""
-
-
-def model_kind(name: str) -> str:
-    """The model-file type for a CLI model name (`sparse-perceptron` or `sparse perceptron`)."""
-    key = name.strip().lower()
-    if key in MODEL_ALIASES:
-        return MODEL_ALIASES[key]
-    if key in MODEL_ALIASES.values():
-        return key
-    raise click.BadParameter(f"unknown model {name!r}: one of {', '.join(MODEL_ALIASES)}")
+if TYPE_CHECKING:
+    from ape_sum.core.models import Classifier
 
 
 @click.command(short_help="Train an initial model off chain and write a model file")
@@ -33,9 +25,10 @@ def model_kind(name: str) -> str:
 @click.argument("dataset", metavar="DATASET")
 @click.option(
     "--model",
-    "model_name",
-    help="sparse-perceptron, dense-perceptron, naive-bayes, nearest-centroid or "
-    "sparse-nearest-centroid (default: sparse-perceptron for text, dense-perceptron for numbers).",
+    "model_cls",
+    type=MODEL_KIND,
+    help=f"The model: {MODEL_KIND_HELP} (default: sparse-perceptron for text, dense-perceptron "
+    "for numbers).",
 )
 @click.option(
     "-o",
@@ -58,7 +51,7 @@ def model_kind(name: str) -> str:
 def train(
     cli_ctx: SumCliContext,
     dataset: str,
-    model_name: str | None,
+    model_cls: type[Classifier] | None,
     output: Path | None,
     train_fraction: float,
     seed: int,
@@ -73,27 +66,21 @@ def train(
     file (`text,label`, or numeric columns plus `label`). The accuracy printed is that of the exact
     fixed-point model the contract will run, on the held-out part of the data.
     """
-    from ape_sum.core.datasets import DatasetError, load_dataset
-    from ape_sum.core.models.files import ModelFileError, save_model_file
-    from ape_sum.core.models.training import TrainingError, train_model
+    from ape_sum.core.datasets import load_dataset
+    from ape_sum.core.models import default_model_kind
+    from ape_sum.core.models.files import save_model_file
+    from ape_sum.core.models.training import train_model
 
     with user_errors(cli_ctx):
-        try:
-            data = load_dataset(dataset)
-            kind = model_kind(model_name) if model_name else (
-                "sparse perceptron" if data.kind == "text" else "dense perceptron"
-            )  # fmt: skip
-            out = output or Path(f"{Path(dataset).stem}-{kind.replace(' ', '-')}.json")
-            if out.exists() and not force:
-                cli_ctx.abort(f"{out} exists: pass --force to overwrite it")
-            cli_ctx.progress(f"Training a {kind} on {data.name} ({len(data)} samples)...")
-            result = train_model(kind, data, train_fraction=train_fraction, seed=seed,
-                                 encoder=encoder_spec, buckets=buckets)  # fmt: skip
-            save_model_file(out, result.model, result.encoder)
-        except click.BadParameter as err:
-            cli_ctx.abort(err.format_message())
-        except (DatasetError, TrainingError, ModelFileError) as err:
-            cli_ctx.abort(str(err).splitlines()[0])
+        data = load_dataset(dataset)
+        kind = (model_cls or default_model_kind(data.kind)).kind
+        out = output or Path(f"{Path(dataset).stem}-{kind.replace(' ', '-')}.json")
+        if out.exists() and not force:
+            cli_ctx.abort(f"{out} exists: pass --force to overwrite it")
+        cli_ctx.progress(f"Training a {kind} on {data.name} ({len(data)} samples)...")
+        result = train_model(kind, data, train_fraction=train_fraction, seed=seed,
+                             encoder=encoder_spec, buckets=buckets)  # fmt: skip
+        save_model_file(out, result.model, result.encoder)
     payload = {
         "model_file": str(out),
         "dataset": data.name,

@@ -15,7 +15,9 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ape_sum.core.incentives import IncentiveKind
 from ape_sum.core.units import format_duration, format_wei
+from ape_sum.exceptions import SumError
 
 if TYPE_CHECKING:
     from ape_sum.chain.trainer import TrainerHandle
@@ -48,7 +50,7 @@ WAIT = "wait"
 NONE = "none"
 
 
-class ContributionError(LookupError):
+class ContributionError(SumError, LookupError):
     """A contribution that cannot be found; the message is one line."""
 
 
@@ -111,7 +113,7 @@ class Assessment:
 class RuleView:
     """The incentive mechanism's parameters and the viewer's standing, read once per listing."""
 
-    kind: str
+    kind: IncentiveKind
     refund_wait_s: int
     owner_claim_wait_s: int
     any_address_claim_wait_s: int
@@ -310,7 +312,7 @@ def assess(item: Contribution, rules: RuleView, handle: TrainerHandle | None = N
                 return _refused(refusal, item, rules, handle, is_author)
             return _take(item, amount)
         reason = f"the model agrees ({_label(handle, item.classification)})"
-        reason += ": the deposit comes back" if rules.kind != "points" else ": a point"
+        reason += ": the deposit comes back" if rules.kind.has_deposits else ": a point"
         return Assessment(REFUND, True, reason, REFUND, None, amount)
     try:
         amount = mechanism.check_report(record, viewer, now, prediction)
@@ -321,9 +323,9 @@ def assess(item: Contribution, rules: RuleView, handle: TrainerHandle | None = N
     deadline = (is_owner and elapsed >= rules.owner_claim_wait_s) or (
         elapsed >= rules.any_address_claim_wait_s
     )
-    if rules.kind != "points" and deadline:
+    if rules.kind.has_deposits and deadline:
         return _take(item, amount)
-    if rules.kind == "points":
+    if not rules.kind.has_deposits:
         reason = "the model disagrees with the label: a successful report counts as a point"
     else:
         reason = (
@@ -339,10 +341,7 @@ def _mirror(item: Contribution, rules: RuleView):
     from ape_sum.core import incentives
 
     waits = (rules.refund_wait_s, rules.owner_claim_wait_s, rules.any_address_claim_wait_s)
-    if rules.kind == "points":
-        mechanism: incentives.IncentiveMechanism = incentives.Points(*waits, owner=rules.owner)
-    else:
-        mechanism = incentives.DepositRefundTake(0, *waits, owner=rules.owner)
+    mechanism = rules.kind.make_mirror(0, waits, owner=rules.owner)
     if rules.viewer:
         mechanism.num_valid[rules.viewer.lower()] = rules.viewer_num_valid
     mechanism.total_good_data_count = rules.total_good
@@ -382,7 +381,7 @@ def _refused(
     args = getattr(refusal, "args_", ())
     predicted = _label(handle, item.prediction)
     claimed = _label(handle, item.classification)
-    points = rules.kind == "points"
+    points = not rules.kind.has_deposits
     if code == "TooEarly":
         ready_at = int(args[0]) if args else item.added_time + rules.refund_wait_s
         what = "refund" if is_author else "reports"

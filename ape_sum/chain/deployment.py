@@ -13,6 +13,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ape_sum.chain.registry import DeploymentRecord, Registry
+from ape_sum.core.incentives import IncentiveKind, IncentiveKindError
+from ape_sum.exceptions import SumError
 
 if TYPE_CHECKING:
     from ape.api import AccountAPI
@@ -22,26 +24,30 @@ if TYPE_CHECKING:
 
 ProgressCallback = Callable[[str, int, int], None]
 
-DEPOSIT = "deposit"
-POINTS = "points"
-INCENTIVE_CONTRACTS = {DEPOSIT: "DepositRefundTake", POINTS: "Points"}
 
-
-class DeploymentError(RuntimeError):
+class DeploymentError(SumError, RuntimeError):
     """A deployment step failed; the record keeps what was done so far."""
 
 
 @dataclass(frozen=True)
 class IncentiveConfig:
-    kind: str = DEPOSIT
+    kind: IncentiveKind | str = IncentiveKind.DEPOSIT
+    """An `IncentiveKind` (or its name: `deposit`, `points`)."""
     refund_wait_s: int = 24 * 3600
     owner_claim_wait_s: int = 7 * 24 * 3600
     any_address_claim_wait_s: int = 9 * 24 * 3600
     cost_weight: int = 10**15
 
+    @property
+    def mechanism(self) -> IncentiveKind:
+        """The kind as an `IncentiveKind` (`DeploymentError` when it names none)."""
+        try:
+            return IncentiveKind.parse(self.kind)
+        except IncentiveKindError as err:
+            raise DeploymentError(str(err)) from None
+
     def validate(self) -> None:
-        if self.kind not in INCENTIVE_CONTRACTS:
-            raise DeploymentError(f"unknown incentive mechanism '{self.kind}' (deposit or points)")
+        mechanism = self.mechanism
         waits = (self.refund_wait_s, self.owner_claim_wait_s, self.any_address_claim_wait_s)
         if min(waits) < 0:
             raise DeploymentError("wait times cannot be negative")
@@ -51,18 +57,18 @@ class IncentiveConfig:
                 f"(got {self.refund_wait_s} s, {self.owner_claim_wait_s} s, "
                 f"{self.any_address_claim_wait_s} s)"
             )
-        if self.kind == DEPOSIT and self.cost_weight < 0:
+        if mechanism.has_deposits and self.cost_weight < 0:
             raise DeploymentError("the cost weight cannot be negative")
 
     def constructor_args(self) -> list[int]:
-        # DepositRefundTake(refundWait, ownerClaimWait, anyAddressClaimWait, costWeight);
-        # Points(refundWait, ownerClaimWait, anyAddressClaimWait).
-        waits = [self.refund_wait_s, self.owner_claim_wait_s, self.any_address_claim_wait_s]
-        return [*waits, self.cost_weight] if self.kind == DEPOSIT else waits
+        return self.mechanism.constructor_args(
+            self.refund_wait_s, self.owner_claim_wait_s, self.any_address_claim_wait_s,
+            self.cost_weight,
+        )  # fmt: skip
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "kind": self.kind,
+            "kind": self.mechanism.value,
             "refund_wait_s": self.refund_wait_s,
             "owner_claim_wait_s": self.owner_claim_wait_s,
             "any_address_claim_wait_s": self.any_address_claim_wait_s,
@@ -168,7 +174,7 @@ def _classifier(model, record, sender, registry, report) -> ContractInstance:
 
 
 def _incentive_mechanism(incentive, record, sender, registry, report) -> ContractInstance:
-    contract = container(INCENTIVE_CONTRACTS[incentive.kind])
+    contract = container(incentive.mechanism.contract_name)
     if record.incentive_mechanism:
         return contract.at(record.incentive_mechanism)
     report(f"deploying {contract.contract_type.name}", 0, 1)

@@ -14,11 +14,13 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from ape_sum.exceptions import SumError
+
 REGISTRY_DIR_ENV = "APE_SUM_REGISTRY_DIR"
 REGISTRY_FILE = "deployments.json"
 
 
-class RegistryError(LookupError):
+class RegistryError(SumError, LookupError):
     """A deployment could not be found or the registry file is unreadable."""
 
 

@@ -12,6 +12,8 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from ape_sum.chain.registry import DeploymentRecord, Registry, RegistryError, network_key
+from ape_sum.core.incentives import IncentiveKind
+from ape_sum.exceptions import SumError
 
 if TYPE_CHECKING:
     from ape.contracts import ContractInstance
@@ -19,7 +21,6 @@ if TYPE_CHECKING:
     from ape_sum.core.encoding import Encoder
 
 __all__ = [
-    "CLASSIFIER_CONTRACTS",
     "TrainerError",
     "TrainerHandle",
     "is_address",
@@ -28,17 +29,8 @@ __all__ = [
 
 _ADDRESS_RE = re.compile(r"^0x[0-9a-fA-F]{40}$")
 
-CLASSIFIER_CONTRACTS = {
-    "sparse perceptron": "SparsePerceptron",
-    "dense perceptron": "DensePerceptron",
-    "naive bayes": "NaiveBayes",
-    "nearest centroid classifier": "NearestCentroid",
-    "sparse nearest centroid classifier": "SparseNearestCentroid",
-}
-"""Model type (as in model files) -> contract name; `core.models.MODEL_TYPES` comes first."""
 
-
-class TrainerError(LookupError):
+class TrainerError(SumError, LookupError):
     """A trainer that cannot be opened or used; the message is one line and says why."""
 
 
@@ -47,15 +39,13 @@ def is_address(text: str | None) -> bool:
 
 
 def classifier_contract_name(kind: str) -> str | None:
-    try:
-        from ape_sum.core.models import MODEL_TYPES
+    """The classifier contract of a model kind (any of its names); None when it is unknown."""
+    from ape_sum.core.models import ModelKindError, model_kind
 
-        model_cls = MODEL_TYPES.get(kind)
-        if model_cls is not None:
-            return model_cls.contract_name
-    except ImportError:  # pragma: no cover - the models package ships with ape-sum
-        pass
-    return CLASSIFIER_CONTRACTS.get(kind)
+    try:
+        return model_kind(kind).contract_name
+    except ModelKindError:
+        return None
 
 
 @dataclass
@@ -68,7 +58,7 @@ class TrainerHandle:
     record: DeploymentRecord | None
     network: str
     chain_id: int
-    incentive_kind: str
+    incentive_kind: IncentiveKind
     model_type: str
     start_block: int = 0
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
@@ -163,7 +153,7 @@ class TrainerHandle:
     def incentive_parameters(self) -> dict[str, Any]:
         mech = self.mechanism
         params: dict[str, Any] = {
-            "kind": self.incentive_kind,
+            "kind": self.incentive_kind.value,
             "address": str(mech.address),
             "refund_wait_s": int(mech.refundWaitTimeS()),
             "owner_claim_wait_s": int(mech.ownerClaimWaitTimeS()),
@@ -172,7 +162,7 @@ class TrainerHandle:
             "total_good_data": int(mech.totalGoodDataCount()),
             "next_add_data_cost_wei": int(mech.getNextAddDataCost()),
         }
-        if self.incentive_kind == "deposit" and hasattr(mech, "costWeight"):
+        if self.incentive_kind.has_deposits and hasattr(mech, "costWeight"):
             params["cost_weight_wei"] = int(mech.costWeight())
         return params
 
@@ -190,16 +180,18 @@ def _has_code(address: str) -> bool:
     return bool(code) and code not in (b"", "0x")
 
 
-def _incentive_kind(address: str) -> str:
-    """`deposit` or `points`, read from the mechanism itself when the registry does not say: only
+def _incentive_kind(address: str) -> IncentiveKind:
+    """The mechanism's kind, read from the mechanism itself when the registry does not say: only
     Deposit, Refund and Take has `costWeight()`."""
     from ape.exceptions import ApeException
 
     try:
-        _contract_at("DepositRefundTake", address).costWeight()
+        _contract_at(IncentiveKind.DEPOSIT.contract_name, address).costWeight()
+    except SumError:
+        raise  # the contracts are not available here: not a question of kind
     except (ApeException, ValueError):
-        return "points"
-    return "deposit"
+        return IncentiveKind.POINTS
+    return IncentiveKind.DEPOSIT
 
 
 def open_trainer(name_or_address: str | None, registry: Registry | None = None) -> TrainerHandle:
@@ -251,11 +243,10 @@ def open_trainer(name_or_address: str | None, registry: Registry | None = None) 
     contract_name = classifier_contract_name(model_type) or "IClassifier"
     classifier = _contract_at(contract_name, classifier_address)
     if record and record.incentive.get("kind"):
-        kind = str(record.incentive["kind"])
+        kind = IncentiveKind.parse(record.incentive["kind"])
     else:
         kind = _incentive_kind(mechanism_address)
-    mechanism_contract = "DepositRefundTake" if kind == "deposit" else "Points"
-    mechanism = _contract_at(mechanism_contract, mechanism_address)
+    mechanism = _contract_at(kind.contract_name, mechanism_address)
     start_block = int(record.start_block) if record and record.start_block is not None else 0
     return TrainerHandle(
         trainer=trainer,

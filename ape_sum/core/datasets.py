@@ -21,6 +21,8 @@ from typing import Any, Literal
 
 import numpy as np
 
+from ape_sum.exceptions import SumError
+
 __all__ = [
     "BUILTIN_DATASETS",
     "Dataset",
@@ -38,7 +40,7 @@ RT_CLASSES = ("rotten", "fresh")
 """Class order for the review data: index 1 ('fresh') is the positive class."""
 
 
-class DatasetError(ValueError):
+class DatasetError(SumError, ValueError):
     """A data set that cannot be loaded or split; the message says why in one line."""
 
 

@@ -25,6 +25,8 @@ from typing import Any
 
 import numpy as np
 
+from ape_sum.exceptions import SumError
+
 __all__ = [
     "INT64_MAX",
     "INT64_MIN",
@@ -97,7 +99,7 @@ inside a word kept), which drops punctuation and helps accuracy."""
 _TOKEN_WORD = {"whitespace": "non-space characters", "words": "letters or digits"}
 
 
-class EncodingError(ValueError):
+class EncodingError(SumError, ValueError):
     """An input or a spec that cannot be encoded; the message is one line and says why."""
 
 

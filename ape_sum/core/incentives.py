@@ -15,12 +15,17 @@ attributes, so a mirror can be synchronised with a deployed mechanism by assigni
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum
 from math import isqrt
+
+from ape_sum.exceptions import SumError
 
 __all__ = [
     "COST_TIME_SCALE_S",
     "Contribution",
     "DepositRefundTake",
+    "IncentiveKind",
+    "IncentiveKindError",
     "IncentiveMechanism",
     "Points",
     "RuleViolation",
@@ -71,7 +76,7 @@ def format_duration(seconds: int) -> str:
     return " ".join(parts) or "0 min"
 
 
-class RuleViolation(Exception):
+class RuleViolation(SumError):
     """An action the contracts would refuse.
 
     `code` is the custom error's name in the contracts (e.g. `TooEarly`), `message` a plain-English
@@ -115,6 +120,8 @@ class IncentiveMechanism:
 
     #: The contract's name, for messages.
     name = "IncentiveMechanism"
+    #: The mechanism's name for people.
+    title = "Incentive mechanism"
 
     def __init__(
         self,
@@ -290,6 +297,7 @@ class DepositRefundTake(IncentiveMechanism):
     """Deposit, Refund and Take: Self-Assessment (mirror of `DepositRefundTake.sol`)."""
 
     name = "DepositRefundTake"
+    title = "Deposit, Refund and Take"
 
     def __init__(
         self,
@@ -369,6 +377,7 @@ class Points(IncentiveMechanism):
     """Points without money (mirror of `Points.sol`)."""
 
     name = "Points"
+    title = "Points"
 
     def __init__(
         self,
@@ -425,3 +434,73 @@ class Points(IncentiveMechanism):
     def _after_report(self, reporter: object) -> None:
         key = _addr(reporter)
         self.num_successful_reports[key] = self.num_successful_reports.get(key, 0) + 1
+
+
+class IncentiveKindError(SumError, ValueError):
+    """A name that is no incentive mechanism; the message lists the valid ones."""
+
+
+class IncentiveKind(str, Enum):
+    """The incentive mechanisms, by the names used on the command line, in the registry and in
+    JSON (`deposit`, `points`); each knows its contract, its mirror and its constructor."""
+
+    DEPOSIT = "deposit"
+    POINTS = "points"
+
+    def __str__(self) -> str:
+        return self.value
+
+    @classmethod
+    def parse(cls, value: str | IncentiveKind) -> IncentiveKind:
+        """The kind named `value` (any case); `IncentiveKindError` lists the valid names."""
+        try:
+            return cls(str(value).strip().lower())
+        except ValueError:
+            valid = " or ".join(k.value for k in cls)
+            raise IncentiveKindError(
+                f"unknown incentive mechanism {str(value)!r}: expected {valid}"
+            ) from None
+
+    @property
+    def mirror(self) -> type[IncentiveMechanism]:
+        """The mechanism's integer-exact mirror class."""
+        return DepositRefundTake if self is IncentiveKind.DEPOSIT else Points
+
+    @property
+    def contract_name(self) -> str:
+        return self.mirror.name
+
+    @property
+    def title(self) -> str:
+        """The mechanism's name for people (`Deposit, Refund and Take`)."""
+        return self.mirror.title
+
+    @property
+    def has_deposits(self) -> bool:
+        """Whether contributions pay (and may win back) a deposit; points move no money."""
+        return self is IncentiveKind.DEPOSIT
+
+    def constructor_args(
+        self,
+        refund_wait_s: int,
+        owner_claim_wait_s: int,
+        any_address_claim_wait_s: int,
+        cost_weight: int = 0,
+    ) -> list[int]:
+        """The contract's constructor arguments: the three waits, then (deposit only) the cost
+        weight, as in `DepositRefundTake(refund, ownerClaim, anyAddressClaim, costWeight)` and
+        `Points(refund, ownerClaim, anyAddressClaim)`."""
+        waits = [refund_wait_s, owner_claim_wait_s, any_address_claim_wait_s]
+        return [*waits, cost_weight] if self.has_deposits else waits
+
+    def make_mirror(
+        self,
+        cost_weight: int,
+        waits: tuple[int, int, int],
+        owner: object = None,
+        deployed_at: int = 0,
+    ) -> IncentiveMechanism:
+        """A fresh mirror of this mechanism (`cost_weight` is ignored by points)."""
+        if self.has_deposits:
+            return DepositRefundTake(cost_weight, *waits, owner=owner, deployed_at=deployed_at)
+        return Points(*waits, owner=owner, deployed_at=deployed_at)

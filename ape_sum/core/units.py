@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
+from ape_sum.exceptions import SumError
+
 __all__ = [
     "UnitError",
     "format_duration",
@@ -32,7 +34,7 @@ _AMOUNT = re.compile(r"^\s*([0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE]([+-]?\d+))?\s*(
 UINT256_MAX = 2**256 - 1
 
 
-class UnitError(ValueError):
+class UnitError(SumError, ValueError):
     """A duration or amount that cannot be parsed; the message says why in one line."""
 
 

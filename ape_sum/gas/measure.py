@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ape_sum.exceptions import SumError
 from ape_sum.gas.budgets import BUDGET_BY_ROW
 from ape_sum.gas.workloads import DEFAULT_SEED, Workload, build
 
@@ -28,7 +29,7 @@ ANY_ADDRESS_CLAIM_WAIT_S = 9 * 24 * 3600
 Progress = Callable[[str], None]
 
 
-class MeasurementError(RuntimeError):
+class MeasurementError(SumError, RuntimeError):
     """A workload did not behave as designed on chain (the row would not mean what it says)."""
 
 
@@ -100,9 +101,10 @@ def _deploy(w: Workload, owner, registry_dir: Path):
     """Deploy with the product's own `deploy_model`; returns the trainer instance."""
     from ape_sum.chain.deployment import IncentiveConfig, container, deploy_model
     from ape_sum.chain.registry import Registry
+    from ape_sum.core.incentives import IncentiveKind
 
     incentive = IncentiveConfig(
-        kind="deposit",
+        kind=IncentiveKind.DEPOSIT,
         refund_wait_s=REFUND_WAIT_S,
         owner_claim_wait_s=OWNER_CLAIM_WAIT_S,
         any_address_claim_wait_s=ANY_ADDRESS_CLAIM_WAIT_S,
@@ -137,6 +139,8 @@ def measure_workload(
     """Deploy `w`, then predict, addData (good, then bad), refund the good one, report the bad."""
     from ape import chain
 
+    from ape_sum.core.incentives import IncentiveKind
+
     say = progress or (lambda message: None)
     owner, author, other = accounts[0], accounts[1], accounts[2]
     rows: list[Measurement] = []
@@ -150,7 +154,7 @@ def measure_workload(
     contracts = {
         str(trainer.address).lower(): "CollaborativeTrainer",
         str(trainer.classifier()).lower(): w.model.contract_name,
-        str(trainer.incentiveMechanism()).lower(): "DepositRefundTake",
+        str(trainer.incentiveMechanism()).lower(): IncentiveKind.DEPOSIT.contract_name,
     }
     _expect(trainer.predict(w.good) == w.good_label, f"{w.key}: good sample is not predicted")
     gas, call = _estimate_view(trainer, "predict", [w.good], str(author.address))

@@ -31,6 +31,7 @@ from ape_sum.core.models import (
     NearestCentroid,
     SparsePerceptron,
 )
+from ape_sum.exceptions import SumError
 from ape_sum.gas.budgets import rows_of
 
 DEFAULT_SEED = 5
@@ -50,7 +51,7 @@ C_DIMENSION = 512
 C_SAMPLES_PER_CLASS = 10
 
 
-class WorkloadError(RuntimeError):
+class WorkloadError(SumError, RuntimeError):
     """The seeded data does not tell the intended story (try another seed)."""
 
 

@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ape_sum.exceptions import SumError
+
 SEVERITIES = ("High", "Medium", "Low", "Informational", "Optimization")
 DEFAULT_EXCLUDES = ("contracts/test/",)
 ACCEPTED_START = "<!-- slither-accepted:start -->"
@@ -32,7 +34,7 @@ MIN_JUSTIFICATION_CHARS = 20
 SLITHER_TIMEOUT_S = 600
 
 
-class SlitherError(RuntimeError):
+class SlitherError(SumError, RuntimeError):
     """Slither could not run or its output could not be read."""
 
 

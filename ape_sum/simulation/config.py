@@ -10,13 +10,13 @@ import math
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+from ape_sum.core.incentives import IncentiveKind, IncentiveKindError
+from ape_sum.exceptions import SumError
+
 UNIT_WEI = 10**12
 """Wei per simulation unit (10,000 units = 0.01 ether, far below what test accounts hold)."""
 HOUR_S = 3600
 DAY_S = 24 * HOUR_S
-DEPOSIT = "deposit"
-POINTS = "points"
-INCENTIVES = (DEPOSIT, POINTS)
 DEFAULT_COST_WEIGHT = 0.15
 """Units; the cost of a contribution is `cost_weight * 3600 / isqrt(seconds since the last one)`.
 
@@ -26,7 +26,7 @@ stake that matters against a 10,000-unit balance over the ~3,500 contributions o
 """
 
 
-class SimulationError(ValueError):
+class SimulationError(SumError, ValueError):
     """Impossible or inconsistent simulation parameters; the message is one line and says why."""
 
 
@@ -102,8 +102,10 @@ class Scenario:
 
     dataset: str = "rotten-tomatoes"
     model: str | None = None
-    """Model kind (`MODEL_TYPES` key); None picks the default for the data set."""
-    incentive: str = DEPOSIT
+    """Model kind (any name `ape_sum.core.models.model_kind` accepts); None picks the default for
+    the data set."""
+    incentive: IncentiveKind | str = IncentiveKind.DEPOSIT
+    """An `IncentiveKind` (or its name)."""
     cost_weight: float = DEFAULT_COST_WEIGHT
     refund_wait_s: int = DAY_S
     owner_claim_wait_s: int = 9 * DAY_S
@@ -118,11 +120,16 @@ class Scenario:
     text_features: int | None = None
     """Hash buckets for text data sets (None: the training module's default for the model)."""
 
+    @property
+    def mechanism(self) -> IncentiveKind:
+        """The incentive as an `IncentiveKind` (`SimulationError` when it names none)."""
+        try:
+            return IncentiveKind.parse(self.incentive)
+        except IncentiveKindError as err:
+            raise SimulationError(str(err)) from None
+
     def validate(self) -> None:
-        if self.incentive not in INCENTIVES:
-            raise SimulationError(
-                f"unknown incentive mechanism {self.incentive!r}: expected deposit or points"
-            )
+        self.mechanism  # noqa: B018 - raises when the incentive names no mechanism
         if not math.isfinite(self.cost_weight) or self.cost_weight < 0:
             raise SimulationError(
                 f"cost weight must be a finite number >= 0, got {self.cost_weight}"
@@ -156,7 +163,7 @@ class Scenario:
 
     @property
     def cost_weight_wei(self) -> int:
-        return to_wei(self.cost_weight) if self.incentive == DEPOSIT else 0
+        return to_wei(self.cost_weight) if self.mechanism.has_deposits else 0
 
     def with_changes(self, **changes: Any) -> Scenario:
         return replace(self, **changes)
@@ -164,6 +171,7 @@ class Scenario:
     def to_json(self) -> dict[str, Any]:
         out = asdict(self)
         out["agents"] = [asdict(a) for a in self.agents]
+        out["incentive"] = self.mechanism.value
         out["unit_wei"] = UNIT_WEI
         return out
 

@@ -9,8 +9,6 @@ from typing import Any
 
 from ape_sum.simulation.config import Scenario, SimulationError
 
-DEFAULT_MODELS = {"text": "sparse perceptron", "dense": "dense perceptron"}
-
 Sample = tuple[list[int], int]
 
 
@@ -33,9 +31,9 @@ class PreparedData:
 
 
 def model_kinds() -> list[str]:
-    from ape_sum.core.models import MODEL_TYPES
+    from ape_sum.core.models import MODEL_KINDS
 
-    return list(MODEL_TYPES)
+    return [cls.kind for cls in MODEL_KINDS]
 
 
 def _check_compatible(kind: str, dataset_kind: str, sparse: bool) -> None:
@@ -80,7 +78,7 @@ def _prepare(scenario: Scenario) -> tuple[PreparedData, Any, float]:
       (`train_model` uses the same deterministic split function, so the parts are identical).
     """
     from ape_sum.core.datasets import DatasetError, load_dataset, train_test_split
-    from ape_sum.core.models import MODEL_TYPES
+    from ape_sum.core.models import ModelKindError, default_model_kind, model_kind
     from ape_sum.core.models.training import TrainingError, encode_dataset, train_model
 
     scenario.validate()
@@ -90,12 +88,12 @@ def _prepare(scenario: Scenario) -> tuple[PreparedData, Any, float]:
         init, stream = train_test_split(pool, scenario.initial_fraction, seed=scenario.seed)
     except DatasetError as err:
         raise SimulationError(str(err)) from None
-    kind = scenario.model or DEFAULT_MODELS[dataset.kind]
-    if kind not in MODEL_TYPES:
-        raise SimulationError(
-            f"unknown model type {kind!r}: expected one of {', '.join(sorted(MODEL_TYPES))}"
-        )
-    _check_compatible(kind, dataset.kind, MODEL_TYPES[kind].sparse)
+    try:
+        cls = model_kind(scenario.model or default_model_kind(dataset.kind))
+    except ModelKindError as err:
+        raise SimulationError(str(err)) from None
+    kind = cls.kind
+    _check_compatible(kind, dataset.kind, cls.sparse)
     options: dict[str, Any] = {"seed": scenario.seed}
     if dataset.kind == "text" and scenario.text_features is not None:
         options["buckets"] = scenario.text_features

@@ -26,19 +26,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ape_sum.simulation.config import DEPOSIT, Scenario, SimulationError, to_wei
+from ape_sum.simulation.config import Scenario, SimulationError, to_wei
 from ape_sum.simulation.market import Contribution, MirrorTrainer, RuleViolation
 
 OWNER = "deployer:owner"
 """The trainer owner's identity in the mirror (not an agent; it never acts)."""
-NOOP_WHEN_RIGHT = frozenset({"sparse perceptron", "dense perceptron"})
-"""Model kinds whose `update` changes nothing when the model already predicts the label."""
 Sample = tuple[list[int], int]
 ProgressCallback = Callable[[int, int], None]
 
 
 class Model:  # pragma: no cover - documentation of the protocol the engine uses
     kind: str
+    noop_when_right: bool
 
     def predict(self, data: Sequence[int]) -> int: ...
 
@@ -135,8 +134,9 @@ class Simulation:
         self.start_time = start_time
         self.progress = progress
         self.rng = random.Random(scenario.seed)
-        self.deposit_im = scenario.incentive == DEPOSIT
-        self.noop_when_right = getattr(model, "kind", None) in NOOP_WHEN_RIGHT
+        self.deposit_im = scenario.mechanism.has_deposits
+        # Whether `update` changes nothing when the model already predicts the label.
+        self.noop_when_right = bool(getattr(model, "noop_when_right", False))
         self.model_version = 0
         self.last_tx = start_time
         self.next_sample = 0

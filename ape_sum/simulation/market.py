@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ape_sum.core.incentives import Contribution as _Record
-from ape_sum.core.incentives import DepositRefundTake, IncentiveMechanism, Points, RuleViolation
+from ape_sum.core.incentives import IncentiveKind, IncentiveMechanism, RuleViolation
 
 __all__ = ["Contribution", "MirrorTrainer", "RuleViolation", "make_mechanism"]
 
@@ -32,11 +32,14 @@ class Contribution(_Record):
 
 
 def make_mechanism(
-    kind: str, cost_weight: int, waits: tuple[int, int, int], owner: str, deployed_at: int
+    kind: IncentiveKind | str,
+    cost_weight: int,
+    waits: tuple[int, int, int],
+    owner: str,
+    deployed_at: int,
 ) -> IncentiveMechanism:
-    if kind == "points":
-        return Points(*waits, owner=owner, deployed_at=deployed_at)
-    return DepositRefundTake(cost_weight, *waits, owner=owner, deployed_at=deployed_at)
+    """A fresh mirror of mechanism `kind` (see `IncentiveKind.make_mirror`)."""
+    return IncentiveKind.parse(kind).make_mirror(cost_weight, waits, owner, deployed_at)
 
 
 class MirrorTrainer:

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from ape_sum.exceptions import SumError
 from ape_sum.simulation.config import Scenario, SimulationError
 from ape_sum.simulation.data import prepare
 from ape_sum.simulation.run import SimulationResult, run_scenario
@@ -24,7 +25,7 @@ MAX_TEST_PREDICTIONS = 200
 """Held-out samples whose on-chain prediction is compared (view calls cost wall time)."""
 
 
-class ReplayMismatch(AssertionError):
+class ReplayMismatch(SumError, AssertionError):
     """The chain and the mirror disagree; the message says where."""
 
 
@@ -60,7 +61,7 @@ def replay_on_chain(
     prepared = prepare(scenario)
     data, initial_model, _ = prepared
     incentive = IncentiveConfig(
-        kind=scenario.incentive,
+        kind=scenario.mechanism,
         refund_wait_s=scenario.refund_wait_s,
         owner_claim_wait_s=scenario.owner_claim_wait_s,
         any_address_claim_wait_s=scenario.any_address_claim_wait_s,
@@ -77,9 +78,7 @@ def replay_on_chain(
     from ape_sum.chain.deployment import container
 
     trainer = container("CollaborativeTrainer").at(record.trainer)
-    mechanism = container("DepositRefundTake" if scenario.incentive == "deposit" else "Points").at(
-        record.incentive_mechanism
-    )
+    mechanism = container(scenario.mechanism.contract_name).at(record.incentive_mechanism)
     classifier = container(initial_model.contract_name).at(record.classifier)
     deployed_at = int(mechanism.deployedAt())
     result = run_scenario(

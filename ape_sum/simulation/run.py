@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ape_sum.simulation.config import DEPOSIT, Scenario, to_units
+from ape_sum.simulation.config import Scenario, to_units
 from ape_sum.simulation.data import PreparedData, prepare
 from ape_sum.simulation.engine import OWNER, ProgressCallback, RunOutcome, Simulation
-from ape_sum.simulation.market import make_mechanism
 
 DEFAULT_START_TIME = 1_700_000_000
 """The simulated deployment time of a mirror-only run (any fixed value keeps runs repeatable)."""
@@ -44,9 +43,7 @@ def run_scenario(
     data, initial_model, baseline = prepared or prepare(scenario)
     model = initial_model.copy()
     waits = (scenario.refund_wait_s, scenario.owner_claim_wait_s, scenario.any_address_claim_wait_s)
-    mechanism = make_mechanism(
-        scenario.incentive, scenario.cost_weight_wei, waits, owner, start_time
-    )
+    mechanism = scenario.mechanism.make_mirror(scenario.cost_weight_wei, waits, owner, start_time)
     simulation = Simulation(
         scenario, model, mechanism, data.stream, data.test,
         num_classes=len(data.class_names), start_time=start_time, progress=progress,
@@ -105,7 +102,7 @@ def summarise(result: SimulationResult) -> dict[str, Any]:
             },
             "mistakes": a.mistakes,
         }
-        if sc.incentive != DEPOSIT:
+        if not sc.mechanism.has_deposits:
             validated, reports = mechanism.points(a.name)
             entry["points"] = {"validated": validated, "reports": reports}
         agents[a.name] = entry
@@ -114,7 +111,7 @@ def summarise(result: SimulationResult) -> dict[str, Any]:
         "dataset": result.prepared.dataset,
         "model": result.prepared.model_kind,
         "encoder": result.prepared.encoder_spec,
-        "incentive": sc.incentive,
+        "incentive": sc.mechanism.value,
         "seed": sc.seed,
         "accuracy": {
             "start": accuracies[0],

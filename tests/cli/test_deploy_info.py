@@ -19,6 +19,14 @@ def test_train_writes_a_model_file_and_reports_exact_accuracy(invoke, tmp_path):
     assert json.loads(out.read_text())["type"] == "dense perceptron"
 
 
+@pytest.mark.parametrize("name", ["nearest-centroid", "nearest centroid classifier"])
+def test_train_takes_the_cli_and_the_model_file_names(invoke, tmp_path, name):
+    out = tmp_path / "nc.json"
+    payload = invoke("train", "breast-cancer", "--model", name, "-o", out, "--json",
+                     network=False).json  # fmt: skip
+    assert payload["model_type"] == "nearest centroid classifier"
+
+
 @pytest.mark.parametrize(
     ("args", "reason"),
     [

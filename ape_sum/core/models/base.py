@@ -9,8 +9,13 @@ from __future__ import annotations
 
 import abc
 import copy as _copy
-from collections.abc import Sequence
-from typing import Any, ClassVar
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from ape_sum.exceptions import SumError
+
+if TYPE_CHECKING:
+    from ape_sum.core.encoding import Encoder
 
 TO_FLOAT = 1_000_000_000
 UNIT_NORM_SQ = TO_FLOAT * TO_FLOAT
@@ -21,7 +26,11 @@ INT64_MIN = -(2**63)
 MAX_I64 = INT64_MAX
 
 
-class ModelInputError(ValueError):
+class ModelKindError(SumError, ValueError):
+    """A model name that is no known kind; the message lists the valid names."""
+
+
+class ModelInputError(SumError, ValueError):
     """An input (or update) the contract would reject; the message starts with the error name."""
 
     def __init__(self, error: str, detail: str = "") -> None:
@@ -96,13 +105,32 @@ def chunks(size: int, chunk_size: int) -> list[tuple[int, int]]:
 
 
 class Classifier(abc.ABC):
-    """An integer-exact mirror of one of the classifier contracts."""
+    """An integer-exact mirror of one of the classifier contracts, and everything ape-sum knows
+    about that kind of model: its names, its contract, its defaults and its model-file fields.
 
+    The registry (`ape_sum.core.models.MODEL_KINDS`, `model_kind(name)`) lists the subclasses;
+    adding a classifier means adding one subclass (and its contract), nothing else.
+    """
+
+    #: The model-file format's name (the file's `type`), e.g. `"sparse perceptron"`.
     kind: ClassVar[str]
+    #: The name on the command line, e.g. `sparse-perceptron`.
+    alias: ClassVar[str]
+    #: Other spellings of `type` accepted in model files (the original system's).
+    file_aliases: ClassVar[tuple[str, ...]] = ()
     contract_name: ClassVar[str]
     sparse: ClassVar[bool]
     #: Default number of values per initialiser transaction.
     default_chunk_size: ClassVar[int]
+    #: Hash buckets of the default text encoder (sparse models; None: not for text).
+    default_buckets: ClassVar[int | None] = None
+    #: Whether `update` changes nothing when the model already predicts the label.
+    noop_when_right: ClassVar[bool] = False
+
+    @classmethod
+    def names(cls) -> tuple[str, ...]:
+        """Every name this kind is known by (the registry matches them loosely)."""
+        return (cls.kind, cls.alias, *cls.file_aliases)
 
     classifications: list[str]
     num_features: int
@@ -160,6 +188,20 @@ class Classifier(abc.ABC):
 
     def copy(self) -> Classifier:
         return _copy.deepcopy(self)
+
+    # ---- model files (the envelope, `type` and `encoder`, is `ape_sum.core.models.files`) ----
+
+    @classmethod
+    @abc.abstractmethod
+    def from_file(
+        cls, obj: Mapping[str, Any], encoder: Encoder | None
+    ) -> tuple[Classifier, Encoder | None]:
+        """The model described by a parsed model file's fields, and its encoder: `encoder` (from
+        the file's spec), or the selection the fields imply around it. Raises `ModelFileError`."""
+
+    @abc.abstractmethod
+    def to_file(self) -> dict[str, Any]:
+        """This model's model-file fields (real numbers as exact `Decimal`s), without `type`."""
 
     @abc.abstractmethod
     def constructor_args(self) -> list[Any]:

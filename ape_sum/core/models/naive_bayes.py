@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ape_sum.core.models.base import (
     TO_FLOAT,
@@ -13,6 +13,23 @@ from ape_sum.core.models.base import (
     packed_calls,
     slots_per_call,
 )
+from ape_sum.core.models.file_values import (
+    DEFAULT_SMOOTHING_FACTOR,
+    MAX_SPARSE_FEATURES,
+    ModelFileError,
+    as_list,
+    build,
+    class_names,
+    fixed,
+    fixed_exact,
+    integer,
+    optional,
+    required,
+    show,
+)
+
+if TYPE_CHECKING:
+    from ape_sum.core.encoding import Encoder
 
 MAX_COUNT = 2**32 - 2
 MAX_CLASS_COUNT = 2**64 - 1
@@ -36,9 +53,12 @@ class NaiveBayes(Classifier):
     """Score `n_c * prod (count*1e9 + alpha) / (total_c*1e9 + alpha*F)` as (mantissa, exponent)."""
 
     kind: ClassVar[str] = "naive bayes"
+    alias: ClassVar[str] = "naive-bayes"
     contract_name: ClassVar[str] = "NaiveBayes"
     sparse: ClassVar[bool] = True
     default_chunk_size: ClassVar[int] = 2000
+    # Slots at 2 classes: 4,096 x 2 / 8 per slot = 1,024 (see docs/ENCODING.md).
+    default_buckets: ClassVar[int | None] = 4096
 
     def __init__(
         self,
@@ -79,6 +99,75 @@ class NaiveBayes(Classifier):
                 self.totals[c] = sum(row[c] for row in self.counts)
                 if self.totals[c] > MAX_CLASS_COUNT:
                     raise ModelInputError("ClassCountOverflow", f"class {c}")
+
+    @classmethod
+    def from_file(
+        cls, obj: Mapping[str, Any], encoder: Encoder | None
+    ) -> tuple[Classifier, Encoder | None]:
+        kind = cls.kind
+        classes = class_names(obj, kind)
+        counts_raw = as_list(required(obj, "classCounts", kind), f"{kind} model: 'classCounts'")
+        if len(counts_raw) != len(classes):
+            raise ModelFileError(
+                f"{kind} model: {len(counts_raw)} classCounts for {len(classes)} classes"
+            )
+        class_counts = [
+            integer(c, f"{kind} model: classCounts[{i}]") for i, c in enumerate(counts_raw)
+        ]
+        features_raw = as_list(
+            required(obj, "featureCounts", kind), f"{kind} model: 'featureCounts'"
+        )
+        if len(features_raw) != len(classes):
+            raise ModelFileError(
+                f"{kind} model: {len(features_raw)} featureCounts lists for {len(classes)} classes"
+            )
+        feature_counts: list[dict[int, int]] = []
+        for c, pairs in enumerate(features_raw):
+            where = f"{kind} model: featureCounts[{c}]"
+            counts: dict[int, int] = {}
+            for pair in as_list(pairs, where):
+                if not isinstance(pair, list) or len(pair) != 2:
+                    raise ModelFileError(
+                        f"{where}: expected [index, count] pairs, got {show(pair)}"
+                    )
+                index = integer(pair[0], f"{where}: feature index")
+                if index in counts:
+                    raise ModelFileError(f"{where}: feature {index} is listed twice")
+                counts[index] = integer(pair[1], f"{where}: count of feature {index}")
+            feature_counts.append(counts)
+        total = integer(
+            required(obj, "totalNumFeatures", kind), f"{kind} model: totalNumFeatures", 1
+        )
+        used = max((max(c, default=-1) for c in feature_counts), default=-1) + 1
+        if used > total:
+            raise ModelFileError(
+                f"{kind} model: feature index {used - 1} but totalNumFeatures is {total}"
+            )
+        smoothing = fixed(
+            optional(obj, "smoothingFactor", DEFAULT_SMOOTHING_FACTOR),
+            f"{kind} model: smoothingFactor",
+        )
+        if total > MAX_SPARSE_FEATURES:
+            raise ModelFileError(
+                f"{kind} model: totalNumFeatures {total} is too large to deploy (the contract "
+                f"stores a count per feature and class; at most {MAX_SPARSE_FEATURES}): use a "
+                "bucketed encoder"
+            )
+        model = build(cls, classes, total, smoothing, class_counts, feature_counts)
+        return model, encoder
+
+    def to_file(self) -> dict[str, Any]:
+        table = self.counts
+        return {
+            "classifications": list(self.classifications),
+            "classCounts": list(self.class_counts),
+            "featureCounts": [
+                [[f, row[c]] for f, row in enumerate(table) if row[c]]
+                for c in range(self.num_classes)
+            ],
+            "totalNumFeatures": self.num_features,
+            "smoothingFactor": fixed_exact(self.smoothing_factor),
+        }
 
     def validate(self, data: Sequence[int]) -> None:
         self._check_sparse(data)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ape_sum.core.models.base import (
     TO_FLOAT,
@@ -15,6 +15,24 @@ from ape_sum.core.models.base import (
     slots_per_call,
     trunc_div,
 )
+from ape_sum.core.models.file_values import (
+    MAX_SPARSE_FEATURES,
+    ModelFileError,
+    as_dict,
+    as_list,
+    build,
+    compaction,
+    fixed,
+    fixed_exact,
+    integer,
+    mean_exact,
+    required,
+    sparse_bound,
+    sparse_sums,
+)
+
+if TYPE_CHECKING:
+    from ape_sum.core.encoding import Encoder
 
 MAX_I32 = 2**31 - 1
 MAX_U64 = 2**64 - 1
@@ -34,10 +52,57 @@ def _check_counts(counts: Sequence[int] | None, num_classes: int, limit: int) ->
     return out
 
 
+def _centroids_from_file(
+    cls: type[Classifier], obj: Mapping[str, Any], encoder: Encoder | None
+) -> tuple[Classifier, Encoder | None]:
+    """Both nearest-centroid formats: `centroids: {name: {centroid, dataCount}}`."""
+    kind, sparse = cls.kind, cls.sparse
+    table = as_dict(required(obj, "centroids", kind), f"{kind} model: 'centroids'")
+    if not table:
+        raise ModelFileError(f"{kind} model: 'centroids' is empty")
+    classes: list[str] = []
+    counts: list[int] = []
+    dense: list[list[int]] = []
+    maps: list[dict[int, int]] = []
+    for name, info in table.items():
+        where = f"{kind} model: centroids[{name!r}]"
+        info = as_dict(info, where)
+        if not name:
+            raise ModelFileError(f"{kind} model: class names must be non-empty")
+        classes.append(name)
+        counts.append(integer(required(info, "dataCount", kind), f"{where}.dataCount"))
+        raw = required(info, "centroid", kind)
+        if sparse:
+            maps.append(sparse_sums(raw, counts[-1], f"{where}.centroid"))
+        else:
+            values = as_list(raw, f"{where}.centroid")
+            if not values:
+                raise ModelFileError(f"{where}.centroid is empty")
+            dense.append([fixed(v, f"{where}.centroid[{i}]") for i, v in enumerate(values)])
+    if not sparse:
+        dim = len(dense[0])
+        for name, vec in zip(classes, dense, strict=True):
+            if len(vec) != dim:
+                raise ModelFileError(
+                    f"{kind} model: centroid {name!r} has {len(vec)} dimensions, expected {dim}"
+                )
+        return build(cls, classes, dim, counts, dense), encoder
+    used = max((max(m, default=-1) for m in maps), default=-1) + 1
+    n = sparse_bound(obj, kind, encoder, used)
+    if n > MAX_SPARSE_FEATURES and obj.get("numFeatures") is None:
+        indices, encoder = compaction([i for m in maps for i, v in m.items() if v], encoder)
+        position = {i: j for j, i in enumerate(indices)}
+        maps = [{position[i]: v for i, v in m.items() if i in position} for m in maps]
+        n = len(indices)
+    return build(cls, classes, n, counts, maps), encoder
+
+
 class NearestCentroid(Classifier):
     """Dense: argmin `||c||^2 - 2 x.c`; update `c_i = trunc((c_i * n + x_i) / (n + 1))`."""
 
     kind: ClassVar[str] = "nearest centroid classifier"
+    alias: ClassVar[str] = "nearest-centroid"
+    file_aliases: ClassVar[tuple[str, ...]] = ("dense nearest centroid classifier",)
     contract_name: ClassVar[str] = "NearestCentroid"
     sparse: ClassVar[bool] = False
     default_chunk_size: ClassVar[int] = 2000
@@ -67,6 +132,23 @@ class NearestCentroid(Classifier):
                         raise ModelInputError("ValueOutOfRange", f"value {i} = {v}")
                 self.centroids.append([int(v) for v in cen])
         self.norms = [sum(v * v for v in cen) for cen in self.centroids]
+
+    @classmethod
+    def from_file(
+        cls, obj: Mapping[str, Any], encoder: Encoder | None
+    ) -> tuple[Classifier, Encoder | None]:
+        return _centroids_from_file(cls, obj, encoder)
+
+    def to_file(self) -> dict[str, Any]:
+        return {
+            "centroids": {
+                name: {
+                    "centroid": [fixed_exact(v) for v in self.centroids[c]],
+                    "dataCount": int(self.data_counts[c]),
+                }
+                for c, name in enumerate(self.classifications)
+            }
+        }
 
     def validate(self, data: Sequence[int]) -> None:
         self._check_dense(data)
@@ -113,9 +195,12 @@ class SparseNearestCentroid(Classifier):
     """Sparse: per class `n_c`, sums `S[f][c]` (x 1e9) and `Q_c = sum S^2`; exact comparisons."""
 
     kind: ClassVar[str] = "sparse nearest centroid classifier"
+    alias: ClassVar[str] = "sparse-nearest-centroid"
     contract_name: ClassVar[str] = "SparseNearestCentroid"
     sparse: ClassVar[bool] = True
     default_chunk_size: ClassVar[int] = 500
+    # Slots at 2 classes: 1,024 x 2 / 4 per slot = 512 (see docs/ENCODING.md).
+    default_buckets: ClassVar[int | None] = 1024
 
     def __init__(
         self,
@@ -142,6 +227,23 @@ class SparseNearestCentroid(Classifier):
                         raise ModelInputError("ValueOutOfRange", f"sum {v}")
                     self.sums[f][c] = int(v)
         self.q = [sum(row[c] ** 2 for row in self.sums) for c in range(self.num_classes)]
+
+    @classmethod
+    def from_file(
+        cls, obj: Mapping[str, Any], encoder: Encoder | None
+    ) -> tuple[Classifier, Encoder | None]:
+        return _centroids_from_file(cls, obj, encoder)
+
+    def to_file(self) -> dict[str, Any]:
+        centroids: dict[str, Any] = {}
+        for c, name in enumerate(self.classifications):
+            n = int(self.data_counts[c])
+            sums = {f: row[c] for f, row in enumerate(self.sums) if row[c]}
+            if sums and n == 0:
+                raise ModelFileError(f"class {name!r} has sums but a dataCount of 0")
+            value = {str(f): mean_exact(v, n) for f, v in sums.items()}
+            centroids[name] = {"centroid": value, "dataCount": n}
+        return {"numFeatures": self.num_features, "centroids": centroids}
 
     @classmethod
     def from_centroids(

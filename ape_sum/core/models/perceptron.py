@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, ClassVar
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ape_sum.core.models.base import (
     MAX_I64,
@@ -15,6 +15,27 @@ from ape_sum.core.models.base import (
     slots_per_call,
     trunc_div,
 )
+from ape_sum.core.models.file_values import (
+    DEFAULT_LEARNING_RATE,
+    MAX_SPARSE_FEATURES,
+    ModelFileError,
+    as_list,
+    build,
+    class_names,
+    compaction,
+    feature_indices,
+    fixed,
+    fixed_exact,
+    optional,
+    required,
+    select,
+    sparse_bound,
+    sparse_map,
+    sparse_out,
+)
+
+if TYPE_CHECKING:
+    from ape_sum.core.encoding import Encoder
 
 #: Largest magnitude of a sparse perceptron weight (int48 lanes; int48.min is never stored).
 MAX_I48 = 2**47 - 1
@@ -24,6 +45,8 @@ MAX_I40 = 2**39 - 1
 
 class _Perceptron(Classifier):
     default_chunk_size: ClassVar[int] = 1000
+    # A perceptron learns from mistakes only.
+    noop_when_right: ClassVar[bool] = True
     #: Largest magnitude of a weight (the packed lane's range).
     max_weight: ClassVar[int] = MAX_I64
     #: Packed layout: weights per slot and bits per lane.
@@ -132,8 +155,65 @@ class SparsePerceptron(_Perceptron):
     lane_bits: ClassVar[int] = 48
 
     kind: ClassVar[str] = "sparse perceptron"
+    alias: ClassVar[str] = "sparse-perceptron"
     contract_name: ClassVar[str] = "SparsePerceptron"
     sparse: ClassVar[bool] = True
+    # Slots at 2 classes: 2,048 / 5 per slot = 410 (see docs/ENCODING.md for accuracy vs size).
+    default_buckets: ClassVar[int | None] = 2048
+
+    @classmethod
+    def from_file(
+        cls, obj: Mapping[str, Any], encoder: Encoder | None
+    ) -> tuple[Classifier, Encoder | None]:
+        kind = cls.kind
+        classes = class_names(obj, kind)
+        if obj.get("weights") is None and obj.get("sparseWeights") is None:
+            raise ModelFileError(f"{kind} model: missing field 'weights' or 'sparseWeights'")
+        dense = [
+            fixed(w, f"{kind} model: weights[{i}]")
+            for i, w in enumerate(as_list(obj.get("weights") or [], f"{kind} model: 'weights'"))
+        ]
+        sparse = sparse_map(obj.get("sparseWeights") or {}, f"{kind} model: sparseWeights")
+        intercept = fixed(required(obj, "intercept", kind), f"{kind} model: intercept")
+        lr = fixed(
+            optional(obj, "learningRate", DEFAULT_LEARNING_RATE), f"{kind} model: learningRate"
+        )
+        selected = feature_indices(obj, kind)
+        weights = dict(enumerate(dense))
+        weights.update(sparse)  # like the original: sparse weights are written after dense ones
+        if selected is not None:
+            if sparse:
+                raise ModelFileError(
+                    f"{kind} model: 'featureIndices' needs 'weights', not sparse ones"
+                )
+            if len(selected) != len(dense):
+                raise ModelFileError(
+                    f"{kind} model: {len(selected)} featureIndices for {len(dense)} weights"
+                )
+            encoder = select(selected, encoder, sparse=True)
+            n = len(dense)
+        else:
+            used = max(weights, default=-1) + 1
+            n = sparse_bound(obj, kind, encoder, used)
+            if n > MAX_SPARSE_FEATURES and obj.get("numFeatures") is None:
+                nonzero = [i for i, w in weights.items() if w]
+                indices, encoder = compaction(nonzero, encoder)
+                weights = {j: weights[i] for j, i in enumerate(indices)}
+                n = len(indices)
+        vector = [0] * n
+        for i, w in weights.items():
+            vector[i] = w
+        return build(cls, classes, n, intercept, lr, vector), encoder
+
+    def to_file(self) -> dict[str, Any]:
+        return {
+            "classifications": list(self.classifications),
+            "numFeatures": self.num_features,
+            "weights": [],
+            "sparseWeights": sparse_out(dict(enumerate(self.weights))),
+            "intercept": fixed_exact(self.intercept),
+            "learningRate": fixed_exact(self.learning_rate),
+        }
 
     def validate(self, data: Sequence[int]) -> None:
         self._check_sparse(data)
@@ -166,8 +246,49 @@ class DensePerceptron(_Perceptron):
     skip_zero_slots: ClassVar[bool] = False
 
     kind: ClassVar[str] = "dense perceptron"
+    alias: ClassVar[str] = "dense-perceptron"
+    file_aliases: ClassVar[tuple[str, ...]] = ("perceptron",)
     contract_name: ClassVar[str] = "DensePerceptron"
     sparse: ClassVar[bool] = False
+
+    @classmethod
+    def from_file(
+        cls, obj: Mapping[str, Any], encoder: Encoder | None
+    ) -> tuple[Classifier, Encoder | None]:
+        kind = cls.kind
+        classes = class_names(obj, kind)
+        raw = as_list(required(obj, "weights", kind), f"{kind} model: 'weights'")
+        if not raw:
+            raise ModelFileError(f"{kind} model: 'weights' is empty")
+        weights = [fixed(w, f"{kind} model: weights[{i}]") for i, w in enumerate(raw)]
+        intercept_raw = obj.get("intercept")
+        bias_raw = obj.get("bias")
+        if intercept_raw is None and bias_raw is None:
+            raise ModelFileError(f"{kind} model: missing field 'intercept' (or 'bias')")
+        if intercept_raw is not None and bias_raw is not None and intercept_raw != bias_raw:
+            raise ModelFileError(f"{kind} model: 'intercept' and 'bias' disagree")
+        intercept = fixed(
+            intercept_raw if intercept_raw is not None else bias_raw, f"{kind}: intercept"
+        )
+        lr = fixed(
+            optional(obj, "learningRate", DEFAULT_LEARNING_RATE), f"{kind} model: learningRate"
+        )
+        selected = feature_indices(obj, kind)
+        if selected is not None:
+            if len(selected) != len(weights):
+                raise ModelFileError(
+                    f"{kind} model: {len(selected)} featureIndices for {len(weights)} weights"
+                )
+            encoder = select(selected, encoder, sparse=False)
+        return build(cls, classes, len(weights), intercept, lr, weights), encoder
+
+    def to_file(self) -> dict[str, Any]:
+        return {
+            "classifications": list(self.classifications),
+            "weights": [fixed_exact(w) for w in self.weights],
+            "intercept": fixed_exact(self.intercept),
+            "learningRate": fixed_exact(self.learning_rate),
+        }
 
     def validate(self, data: Sequence[int]) -> None:
         self._check_dense(data)

@@ -32,10 +32,11 @@ from ape_sum.core.encoding import (
     to_fixed,
 )
 from ape_sum.core.models.base import MAX_I64, Classifier
+from ape_sum.core.models.naive_bayes import NaiveBayes
 from ape_sum.core.models.perceptron import DensePerceptron, SparsePerceptron
+from ape_sum.exceptions import SumError
 
 __all__ = [
-    "DEFAULT_BUCKETS",
     "DEFAULT_LEARNING_RATE",
     "PERCEPTRON_METHODS",
     "TrainingError",
@@ -46,15 +47,6 @@ __all__ = [
     "train_model",
 ]
 
-DEFAULT_BUCKETS: dict[str, int] = {
-    # Deployment writes every parameter slot, zeros included, so its cost grows with the number
-    # of buckets (x classes), not with the non-zero parameters. Slots at 2 classes:
-    # sparse perceptron 2,048 / 4 per slot = 512; naive Bayes 4,096 x 2 / 8 = 1,024;
-    # sparse nearest centroid 1,024 x 2 / 4 = 512. See docs/ENCODING.md for accuracy vs size.
-    "sparse perceptron": 2048,
-    "naive bayes": 4096,
-    "sparse nearest centroid classifier": 1024,
-}
 DEFAULT_TEXT_DIM = 512
 """Dense models on text: hashed dimensions (a dense model reads every weight per prediction)."""
 DEFAULT_SPLIT = "words"
@@ -67,7 +59,7 @@ _FLOAT_FIT_RANGE = 0.975
 """Fraction of the on-chain parameter ranges a float fit may use (room for on-chain updates)."""
 
 
-class TrainingError(ValueError):
+class TrainingError(SumError, ValueError):
     """Training cannot proceed (wrong data for the model, too few samples, ...)."""
 
 
@@ -95,17 +87,17 @@ class TrainingResult:
 # --------------------------------------------------------------------------- helpers
 
 
-def _mirror(kind: str) -> type[Classifier]:
-    from ape_sum.core.models import MODEL_TYPES
+def _mirror(kind: str | type[Classifier]) -> type[Classifier]:
+    from ape_sum.core.models import ModelKindError, model_kind
 
-    if kind not in MODEL_TYPES:
-        known = ", ".join(sorted(MODEL_TYPES))
-        raise TrainingError(f"unknown model type {kind!r}: expected one of {known}")
-    return MODEL_TYPES[kind]
+    try:
+        return model_kind(kind)
+    except ModelKindError as exc:
+        raise TrainingError(str(exc)) from None
 
 
 def default_encoder(
-    kind: str,
+    kind: str | type[Classifier],
     dataset: Dataset,
     *,
     buckets: int | None = None,
@@ -115,7 +107,7 @@ def default_encoder(
     """The encoder `train_model` uses when none is given (fitted on `dataset`)."""
     cls = _mirror(kind)
     if cls.sparse and dataset.kind == "text":
-        return MurmurHash3Encoder(buckets or DEFAULT_BUCKETS.get(kind, 2048), split)
+        return MurmurHash3Encoder(buckets or cls.default_buckets or 2048, split)
     if cls.sparse:
         # Numeric data for a sparse model: one-hot bins of the standardised features.
         enc: Encoder = BinsEncoder.fit(dataset.samples)
@@ -370,7 +362,7 @@ def _round_div(a: int, b: int) -> int:
 
 
 def train_model(
-    kind: str,
+    kind: str | type[Classifier],
     dataset: Dataset,
     *,
     train_fraction: float = 0.8,
@@ -430,7 +422,7 @@ def train_model(
             seed=seed,
         )
         details["validation"] = scores
-    elif kind == "naive bayes":
+    elif issubclass(cls, NaiveBayes):
         model = _train_naive_bayes(cls, classes, n, train_x, train_y, smoothing)
         method_used = "counts"
     else:

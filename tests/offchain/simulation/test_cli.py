@@ -70,3 +70,12 @@ def test_impossible_parameters():
     _one_line_error(invoke("--model", "decision tree"), "unknown model type")
     r = invoke("--refund-wait", "soon")
     assert r.exit_code == 2 and "duration" in r.stderr
+
+
+def test_model_names_as_on_every_command(tmp_path):
+    # The CLI name (as `train` takes it) and the model-file name both work.
+    for name in ("dense-perceptron", "dense perceptron"):
+        r = invoke("--dataset", "breast-cancer", "--model", name, "--json", "--no-plot",
+                   "--max-contributions", "20", "--out-dir", str(tmp_path))  # fmt: skip
+        assert r.exit_code == 0, r.output + r.stderr
+        assert json.loads(r.stdout)["model"] == "dense perceptron"
