@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMPS := $(VENV)/.stamps
 
-.PHONY: setup demo test test-fast lint doctor clean
+.PHONY: setup demo test test-fast lint doctor manifest clean
 
 setup: $(STAMPS)/python $(STAMPS)/node $(STAMPS)/solc
 
@@ -41,6 +41,11 @@ lint: setup
 
 doctor: setup
 	$(BIN)/ape sum doctor
+
+# The compiled contracts the package ships (ape_sum/manifests/ape-sum.json): run after changing a
+# contract, then commit the file; tests/toolchain/test_manifest.py fails until you do.
+manifest: setup
+	$(BIN)/python scripts/build_manifest.py
 
 clean:
 	rm -rf $(VENV) node_modules .build

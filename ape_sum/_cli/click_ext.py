@@ -224,6 +224,7 @@ def user_errors(cli_ctx: SumCliContext) -> Iterator[None]:
     """Turn the library's one-line errors (and contract refusals) into `Abort` (exit code 1)."""
     from ape.exceptions import ApeException, ContractLogicError, TransactionError
 
+    from ape_sum.chain.contracts import ContractsError
     from ape_sum.chain.contributions import ContributionError
     from ape_sum.chain.deployment import DeploymentError
     from ape_sum.chain.registry import RegistryError
@@ -233,6 +234,7 @@ def user_errors(cli_ctx: SumCliContext) -> Iterator[None]:
     from ape_sum.core.units import UnitError
 
     known: tuple[type[Exception], ...] = (
+        ContractsError,
         ContributionError,
         DeploymentError,
         EncodingError,
