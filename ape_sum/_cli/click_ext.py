@@ -42,6 +42,11 @@ class SumCommand(ConnectedProviderCommand):
         from ape.api.providers import ProviderAPI
         from ape.cli.options import NETWORK_META_KEY
 
+        from ape_sum.toolchain import ensure_anvil_on_path
+
+        # Before connecting: a Foundry network starts anvil, which ape-foundry looks up on PATH.
+        ensure_anvil_on_path()
+
         requested = (ctx.meta.get(NETWORK_META_KEY) or {}).get("provider") or ctx.params.get(
             "network"
         )
