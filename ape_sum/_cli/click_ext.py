@@ -111,9 +111,11 @@ class SumCliContext(ApeCliContextObject):
         return Registry()
 
     def open_trainer(self, name_or_address: str | None) -> TrainerHandle:
+        """The named trainer, else the project's `sum.trainer` setting, else the last deployed."""
         from ape_sum.chain.trainer import open_trainer
+        from ape_sum.config import sum_config
 
-        return open_trainer(name_or_address, self.registry)
+        return open_trainer(name_or_address or sum_config().trainer, self.registry)
 
     @property
     def network_is_dev(self) -> bool:
