@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMPS := $(VENV)/.stamps
 
-.PHONY: setup demo test test-fast lint doctor manifest clean
+.PHONY: setup demo test test-fast wheel-check lint doctor manifest clean
 
 setup: $(STAMPS)/python $(STAMPS)/node $(STAMPS)/solc
 
@@ -32,8 +32,14 @@ $(STAMPS)/solc: $(STAMPS)/python $(STAMPS)/node ape_sum/toolchain/solc_bridge.js
 demo: setup
 	$(BIN)/ape sum demo
 
+# The suite on the three networks, then the packaged plugin used from outside the checkout.
 test: setup
 	$(BIN)/python tests/harness.py
+	scripts/check_wheel.sh $(BIN)/python
+
+# Build the sdist and wheel, install the wheel into a scratch venv, deploy from an empty directory.
+wheel-check: setup
+	scripts/check_wheel.sh $(BIN)/python
 
 lint: setup
 	$(BIN)/ruff check ape_sum tests scripts
