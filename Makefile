@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMPS := $(VENV)/.stamps
 
-.PHONY: setup demo test test-fast lint doctor clean
+.PHONY: setup demo test wheel-check lint doctor manifest clean
 
 setup: $(STAMPS)/python $(STAMPS)/node $(STAMPS)/solc
 
@@ -32,8 +32,15 @@ $(STAMPS)/solc: $(STAMPS)/python $(STAMPS)/node ape_sum/toolchain/solc_bridge.js
 demo: setup
 	$(BIN)/ape sum demo
 
+# The packaged plugin used from outside the checkout, then the suite on the three networks (whose
+# closing line totals the run).
 test: setup
+	scripts/check_wheel.sh $(BIN)/python
 	$(BIN)/python tests/harness.py
+
+# Build the sdist and wheel, install the wheel into a scratch venv, deploy from an empty directory.
+wheel-check: setup
+	scripts/check_wheel.sh $(BIN)/python
 
 lint: setup
 	$(BIN)/ruff check ape_sum tests scripts
@@ -41,6 +48,11 @@ lint: setup
 
 doctor: setup
 	$(BIN)/ape sum doctor
+
+# The compiled contracts the package ships (ape_sum/manifests/ape-sum.json): run after changing a
+# contract, then commit the file; tests/offchain/toolchain/test_manifest.py fails until you do.
+manifest: setup
+	$(BIN)/python scripts/build_manifest.py
 
 clean:
 	rm -rf $(VENV) node_modules .build

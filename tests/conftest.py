@@ -7,6 +7,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from ape_sum.toolchain import ensure_anvil_on_path
+
+# `ape test --network ethereum:local:foundry` run by hand (not through the harness, which sets PATH
+# for its phases): ape-foundry looks anvil up on PATH when it connects, after conftest is loaded.
+ensure_anvil_on_path()
+
 # Tests that never touch a chain live under `tests/offchain/`; the harness runs them on the first
 # network only. Helpers shared by several test packages live in `tests/support/`.
 OFFCHAIN_ROOT = Path(__file__).resolve().parent / "offchain"

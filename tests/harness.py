@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))
 
-from ape_sum.toolchain import ensure_anvil_on_path  # noqa: E402
+from ape_sum.toolchain import anvil_path_env, find_anvil  # noqa: E402
 
 UPSTREAM_MNEMONIC = "test test test test test test test test test test test junk"
 UPSTREAM_ENV = "APE_SUM_FORK_UPSTREAM"  # JSON: {"uri": ..., "deployment": {...}}
@@ -143,11 +143,13 @@ def run_phase(network: str, args: list[str], env: dict[str, str], work: Path) ->
 
 
 def main(argv: list[str]) -> int:
-    anvil = ensure_anvil_on_path()
+    anvil, _ = find_anvil()
     if anvil is None:
         print("error: anvil not found; run `make setup`", file=sys.stderr)
         return 1
-    env = {**os.environ, "PATH": os.environ["PATH"], "PYTHONUNBUFFERED": "1"}
+    # ape-foundry finds anvil on PATH only: the test phases get the checkout's npm anvil there
+    # (unless one is on PATH already); the plugin itself no longer edits PATH when imported.
+    env = {**os.environ, "PATH": anvil_path_env(), "PYTHONUNBUFFERED": "1"}
     results: list[PhaseResult] = []
     with tempfile.TemporaryDirectory(prefix="ape-sum-harness-") as tmp:
         work = Path(tmp)

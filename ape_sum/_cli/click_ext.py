@@ -45,6 +45,11 @@ class SumCommand(ConnectedProviderCommand):
         from ape.api.providers import ProviderAPI
         from ape.cli.options import NETWORK_META_KEY
 
+        from ape_sum.toolchain import ensure_anvil_on_path
+
+        # Before connecting: a Foundry network starts anvil, which ape-foundry looks up on PATH.
+        ensure_anvil_on_path()
+
         requested = (ctx.meta.get(NETWORK_META_KEY) or {}).get("provider") or ctx.params.get(
             "network"
         )
@@ -109,9 +114,11 @@ class SumCliContext(ApeCliContextObject):
         return Registry()
 
     def open_trainer(self, name_or_address: str | None) -> TrainerHandle:
+        """The named trainer, else the project's `sum.trainer` setting, else the last deployed."""
         from ape_sum.chain.trainer import open_trainer
+        from ape_sum.config import sum_config
 
-        return open_trainer(name_or_address, self.registry)
+        return open_trainer(name_or_address or sum_config().trainer, self.registry)
 
     @property
     def network_is_dev(self) -> bool:

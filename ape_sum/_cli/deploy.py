@@ -26,20 +26,20 @@ _NAME_SUFFIX_LIMIT = 1000
 @click.option("--name", help="Name in the registry (default: the model file's name).")
 @click.option("--description", default="", help="What the model does (stored on chain).")
 @click.option("--encoder", "encoder_spec", help="Encoder spec, when the model file has none.")
+# The incentive options default to the project's `sum.deploy` settings (ape-config.yaml), whose
+# own defaults are the values shown here.
 @click.option(
     "--incentive",
     type=INCENTIVE_KIND,
-    default=IncentiveKind.DEPOSIT.value,
-    show_default=True,
+    show_default="deposit",
     help="deposit: Deposit, Refund and Take; points: no money, points only.",
 )
-@click.option("--refund-wait", default="1d", show_default=True, help="Wait before refunds/reports.")
-@click.option("--owner-claim-wait", default="7d", show_default=True, help="Wait before owner take.")
-@click.option("--any-claim-wait", default="9d", show_default=True, help="Wait before anyone takes.")
+@click.option("--refund-wait", show_default="1d", help="Wait before refunds/reports.")
+@click.option("--owner-claim-wait", show_default="7d", help="Wait before owner take.")
+@click.option("--any-claim-wait", show_default="9d", help="Wait before anyone takes.")
 @click.option(
     "--cost-weight",
-    default="0.001 ether",
-    show_default=True,
+    show_default="0.001 ether",
     help="Deposit scale: cost = weight * 3600 / isqrt(seconds since the last contribution).",
 )
 @click.option("--chunk-size", type=click.IntRange(min=1), help="Values per initialiser tx.")
@@ -52,11 +52,11 @@ def deploy(
     name: str | None,
     description: str,
     encoder_spec: str | None,
-    incentive: IncentiveKind,
-    refund_wait: str,
-    owner_claim_wait: str,
-    any_claim_wait: str,
-    cost_weight: str,
+    incentive: IncentiveKind | None,
+    refund_wait: str | None,
+    owner_claim_wait: str | None,
+    any_claim_wait: str | None,
+    cost_weight: str | None,
     chunk_size: int | None,
     resume: bool,
     account_alias: str | None,
@@ -67,15 +67,23 @@ def deploy(
     The classifier is initialised in chunks that fit one transaction; every finished step is saved
     in the registry (.ape-sum/deployments.json), so a deployment that fails half way is finished
     with --resume instead of being redone. Later commands find the trainer by name, or use the last
-    one deployed on the network.
+    one deployed on the network. The incentive options default to the `sum.deploy` settings of
+    ape-config.yaml.
     """
     from ape import chain, networks
 
     from ape_sum.chain.deployment import IncentiveConfig, deploy_model
+    from ape_sum.config import sum_config
     from ape_sum.core.encoding import check_compatible, parse_encoder_spec
     from ape_sum.core.units import format_wei, parse_duration, parse_wei
 
     with user_errors(cli_ctx):
+        defaults = sum_config().deploy
+        incentive = incentive or IncentiveKind.parse(defaults.incentive)
+        refund_wait = refund_wait or str(defaults.refund_wait)
+        owner_claim_wait = owner_claim_wait or str(defaults.owner_claim_wait)
+        any_claim_wait = any_claim_wait or str(defaults.any_claim_wait)
+        cost_weight = cost_weight or str(defaults.cost_weight)
         config = IncentiveConfig(
             kind=incentive,
             refund_wait_s=parse_duration(refund_wait),

@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from ape.cli import ConnectedProviderCommand, ape_cli_context, network_option
+from ape.cli import ape_cli_context, network_option
+
+from ape_sum._cli.click_ext import SumCommand
 
 DEFAULT_NETWORK = "ethereum:local:foundry"
 WORKLOAD_KEYS = ("S", "D", "N", "C")
@@ -27,7 +29,7 @@ def _select(rows: list[str], wanted: tuple[str, ...], failed: set[str]) -> list[
 
 @click.command(
     name="gas-report",
-    cls=ConnectedProviderCommand,
+    cls=SumCommand,
     short_help="Measure the gas of the benchmark workloads against their budgets",
 )
 @ape_cli_context(default_log_level="WARNING")

@@ -203,7 +203,9 @@ def _on_chain(scenario, network: str, quiet: bool):
     from ape_sum.chain.reverts import first_line
     from ape_sum.simulation import SimulationError
     from ape_sum.simulation.replay import ReplayMismatch, replay_on_chain
+    from ape_sum.toolchain import ensure_anvil_on_path
 
+    ensure_anvil_on_path()  # a Foundry network starts anvil, which ape-foundry finds on PATH
     try:
         with networks.parse_network_choice(network):
             report, result = replay_on_chain(scenario)

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+# `container` lives in `chain.contracts`; re-exported for callers that import it from here.
+from ape_sum.chain.contracts import container
 from ape_sum.chain.registry import DeploymentRecord, Registry
 from ape_sum.core.incentives import IncentiveKind, IncentiveKindError
 from ape_sum.exceptions import SumError
@@ -74,27 +75,6 @@ class IncentiveConfig:
             "any_address_claim_wait_s": self.any_address_claim_wait_s,
             "cost_weight": self.cost_weight,
         }
-
-
-@lru_cache(maxsize=1)
-def contracts_project():
-    """The compiled ape-sum contracts, wherever the command runs from (loaded once)."""
-    from ape import Project
-
-    from ape_sum.toolchain import PROJECT_ROOT
-
-    return Project(PROJECT_ROOT)
-
-
-def container(contract_name: str):
-    """The contract type `contract_name`; `DeploymentError` (one line) when it cannot be built."""
-    from ape_sum.chain.reverts import first_line
-
-    try:
-        return getattr(contracts_project(), contract_name)
-    except AttributeError as err:
-        detail = first_line(err, "not found")
-        raise DeploymentError(f"contract {contract_name} is not available: {detail}") from None
 
 
 def deploy_model(

@@ -1,5 +1,8 @@
 """The local registry of deployments: `.ape-sum/deployments.json` in the project folder.
 
+Where it lives, first match wins: the folder in `APE_SUM_REGISTRY_DIR` (tests, scripts), the file
+in the project's `sum.registry` setting (`ape-config.yaml`), `.ape-sum/` in the working directory.
+
 Ape keeps dev-network deployments in memory only, so `ape sum deploy` records what it deployed here,
 keyed by network and chain id, and later commands find a trainer by name (or the last one deployed).
 Half-finished deployments are recorded too, step by step, so `deploy --resume` can finish them.
@@ -65,8 +68,11 @@ def network_key(network: str, chain_id: int) -> str:
 
 
 def default_registry_path() -> Path:
-    folder = Path(os.environ.get(REGISTRY_DIR_ENV) or Path.cwd() / ".ape-sum")
-    return folder / REGISTRY_FILE
+    if folder := os.environ.get(REGISTRY_DIR_ENV):
+        return Path(folder) / REGISTRY_FILE
+    from ape_sum.config import configured_registry_path
+
+    return configured_registry_path() or Path.cwd() / ".ape-sum" / REGISTRY_FILE
 
 
 class Registry:

@@ -110,14 +110,14 @@ _ANVIL_CUSTOM_ERROR = re.compile(r"custom error 0x([0-9a-fA-F]{8}):?(.*)", re.DO
 
 @functools.cache
 def _project_errors() -> dict[bytes, tuple[str, list[str], list[str]]]:
-    """Every custom error of the project's contracts, by 4-byte selector."""
+    """Every custom error of the shipped contracts, by 4-byte selector."""
     from eth_utils import keccak
 
-    from ape_sum.chain.deployment import contracts_project
+    from ape_sum.chain.contracts import contract_types
 
     errors: dict[bytes, tuple[str, list[str], list[str]]] = {}
-    for container in contracts_project().contracts.values():
-        for abi in container.contract_type.abi:
+    for contract_type in contract_types().values():
+        for abi in contract_type.abi:
             if abi.type == "error":
                 selector = keccak(text=abi.selector)[:4]
                 errors[selector] = (

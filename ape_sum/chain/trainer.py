@@ -168,7 +168,7 @@ class TrainerHandle:
 
 
 def _contract_at(name: str, address: str) -> ContractInstance:
-    from ape_sum.chain.deployment import container
+    from ape_sum.chain.contracts import container
 
     return container(name).at(address, fetch_from_explorer=False, detect_proxy=False)
 
@@ -199,7 +199,7 @@ def open_trainer(name_or_address: str | None, registry: Registry | None = None) 
     deployed on the connected network."""
     from ape import chain, networks
 
-    from ape_sum.chain.deployment import DeploymentError
+    from ape_sum.chain.contracts import ContractsError
     from ape_sum.chain.reverts import first_line
 
     registry = registry or Registry()
@@ -233,7 +233,7 @@ def open_trainer(name_or_address: str | None, registry: Registry | None = None) 
         trainer = _contract_at("CollaborativeTrainer", address)
         classifier_address = str(trainer.classifier())
         mechanism_address = str(trainer.incentiveMechanism())
-    except DeploymentError:
+    except ContractsError:
         raise
     except Exception as err:
         detail = first_line(err)

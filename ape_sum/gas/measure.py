@@ -99,7 +99,8 @@ def _head() -> int:
 
 def _deploy(w: Workload, owner, registry_dir: Path):
     """Deploy with the product's own `deploy_model`; returns the trainer instance."""
-    from ape_sum.chain.deployment import IncentiveConfig, container, deploy_model
+    from ape_sum.chain.contracts import container
+    from ape_sum.chain.deployment import IncentiveConfig, deploy_model
     from ape_sum.chain.registry import Registry
     from ape_sum.core.incentives import IncentiveKind
 

@@ -75,7 +75,7 @@ def replay_on_chain(
             description="ape sum simulate --on-chain", incentive=incentive, sender=owner,
             registry=registry,
         )  # fmt: skip
-    from ape_sum.chain.deployment import container
+    from ape_sum.chain.contracts import container
 
     trainer = container("CollaborativeTrainer").at(record.trainer)
     mechanism = container(scenario.mechanism.contract_name).at(record.incentive_mechanism)

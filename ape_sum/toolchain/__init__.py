@@ -1,8 +1,8 @@
 """Find and set up the external tools ape-sum needs: the Solidity compiler and Anvil.
 
-Used by `make setup` (through `python -m ape_sum.toolchain install`), by `ape sum doctor` and, for
-Anvil's PATH entry, by the plugin's import. Only the standard library is imported at module level so
-that this stays cheap on Ape's start-up path.
+Used by `make setup` (through `python -m ape_sum.toolchain install`), by `ape sum doctor`, and for
+Anvil's PATH entry by the `ape sum` commands that may start a node and by the test harness. Only the
+standard library is imported at module level so that this stays cheap on the CLI's start-up path.
 """
 
 from __future__ import annotations
@@ -18,6 +18,9 @@ from pathlib import Path
 SOLC_VERSION = "0.8.30"
 ANVIL_VERSION = "1.7.1"
 
+# The checkout this package runs from, when it runs from one (`make setup` finds the npm compiler
+# and Anvil in its node_modules). Installed from a wheel this is just site-packages' parent, which
+# holds no node_modules; nothing that deploys depends on it (contracts come from the manifest).
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 BRIDGE_SCRIPT = Path(__file__).resolve().parent / "solc_bridge.js"
 BRIDGE_MARKER = "# ape-sum solc bridge"
@@ -72,19 +75,39 @@ def npm_anvil_binary() -> Path | None:
     return None
 
 
-def ensure_anvil_on_path() -> Path | None:
-    """Put the npm-installed native anvil on PATH when no anvil is there; return the anvil in use.
+def find_anvil() -> tuple[Path | None, bool]:
+    """The anvil ape-sum would use and whether it must be put on PATH first.
 
-    ape-foundry finds anvil with `shutil.which` only, so this runs when the plugin is imported.
-    """
+    A native anvil already on PATH (foundryup) wins; else the npm-installed native anvil of the
+    checkout or working directory. Changes nothing."""
     on_path = shutil.which("anvil")
     if on_path and not _is_node_wrapper(Path(on_path)):
-        return Path(on_path)
+        return Path(on_path), False
     binary = npm_anvil_binary()
     if binary is None:
-        return Path(on_path) if on_path else None
-    os.environ["PATH"] = f"{binary.parent}{os.pathsep}{os.environ.get('PATH', '')}"
-    return binary
+        return (Path(on_path) if on_path else None), False
+    return binary, True
+
+
+def anvil_path_env(path: str | None = None) -> str:
+    """`path` (default: this process's PATH) with the npm anvil's folder in front when needed."""
+    path = os.environ.get("PATH", "") if path is None else path
+    anvil, needs_path = find_anvil()
+    if anvil is None or not needs_path:
+        return path
+    return f"{anvil.parent}{os.pathsep}{path}"
+
+
+def ensure_anvil_on_path() -> Path | None:
+    """Put the npm-installed native anvil on this process's PATH when no anvil is there; return
+    the anvil in use.
+
+    ape-foundry finds anvil with `shutil.which` only and has no setting for its location, so the
+    commands that may start a node call this before connecting (the plugin's import does not)."""
+    anvil, needs_path = find_anvil()
+    if anvil is not None and needs_path:
+        os.environ["PATH"] = anvil_path_env()
+    return anvil
 
 
 def _is_node_wrapper(path: Path) -> bool:
@@ -227,7 +250,7 @@ def solc_status(version: str = SOLC_VERSION) -> ToolStatus:
 
 
 def anvil_status() -> ToolStatus:
-    anvil = ensure_anvil_on_path()
+    anvil, needs_path = find_anvil()
     fix = "run `make setup` (npm installs @foundry-rs/anvil) or put Foundry's anvil on PATH"
     if anvil is None:
         return ToolStatus("anvil", False, "not found on PATH nor in node_modules", fix)
@@ -240,7 +263,8 @@ def anvil_status() -> ToolStatus:
     if completed.returncode != 0:
         return ToolStatus("anvil", False, f"{anvil} --version failed", fix)
     version = completed.stdout.splitlines()[0].removeprefix("anvil Version:").strip()
-    return ToolStatus("anvil", True, f"{version} ({anvil})")
+    where = "node_modules; `ape sum` commands put it on PATH" if needs_path else "on PATH"
+    return ToolStatus("anvil", True, f"{version} ({anvil}, {where})")
 
 
 def node_status() -> ToolStatus:

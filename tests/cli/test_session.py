@@ -158,7 +158,7 @@ def test_text_model_session_with_points(invoke, text_model_file, accounts, chain
     refund = invoke("refund", "1", "--trainer", "reviews", "--account", "TEST::1", "--json").json
     assert refund["amount_wei"] == 0
     mechanism = payload["incentive_mechanism"]
-    from ape_sum.chain.deployment import container
+    from ape_sum.chain.contracts import container
 
     points = container("Points").at(mechanism)
     assert points.numValidForAddress(alice.address) == 1

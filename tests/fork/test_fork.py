@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from ape_sum.chain.deployment import container
+from ape_sum.chain.contracts import container
 from ape_sum.core.models.files import load_model_file
 
 EXTRA = 10**15  # sent above the cost, to be returned

@@ -14,7 +14,8 @@ import random
 import ape
 from support.models import unit_vector
 
-from ape_sum.chain.deployment import IncentiveConfig, container, deploy_model
+from ape_sum.chain.contracts import container
+from ape_sum.chain.deployment import IncentiveConfig, deploy_model
 from ape_sum.chain.registry import Registry
 from ape_sum.core.models import NearestCentroid
 
