@@ -2,7 +2,8 @@
 
 Used by `make setup` (through `python -m ape_sum.toolchain install`), by `ape sum doctor`, and for
 Anvil's PATH entry by the `ape sum` commands that may start a node and by the test harness. Only the
-standard library is imported at module level so that this stays cheap on the CLI's start-up path.
+standard library and the exception base (`ape.exceptions`, no web3) are imported at module level,
+so this stays cheap on the CLI's start-up path.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import stat
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+
+from ape_sum.exceptions import SumError
 
 SOLC_VERSION = "0.8.30"
 ANVIL_VERSION = "1.7.1"
@@ -35,7 +38,7 @@ _NPM_PLATFORMS = {
 }
 
 
-class ToolchainError(RuntimeError):
+class ToolchainError(SumError, RuntimeError):
     """A tool is missing or broken; the message says how to fix it."""
 
 
