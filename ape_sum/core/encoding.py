@@ -25,6 +25,16 @@ from typing import Any
 
 import numpy as np
 
+from ape_sum.core.fixedpoint import (
+    INT64_MAX,
+    INT64_MIN,
+    NORM_TOLERANCE,
+    TO_FLOAT,
+    UNIT_NORM_SQ,
+    from_fixed,
+    is_normalised,
+)
+
 __all__ = [
     "INT64_MAX",
     "INT64_MIN",
@@ -60,14 +70,6 @@ __all__ = [
     "tokenize",
 ]
 
-TO_FLOAT = 1_000_000_000
-"""Scale of every real number on chain."""
-INT64_MIN = -(2**63)
-INT64_MAX = 2**63 - 1
-UNIT_SQUARED = TO_FLOAT * TO_FLOAT
-"""`sum(x_i^2)` of an L2-normalised fixed-point vector (1e18)."""
-NORM_TOLERANCE = 100_000_000_000
-"""The contracts accept `|sum(x_i^2) - 1e18| < 1e11`."""
 HASH_SPACE = 2**32
 """MurmurHash3 32-bit values are in `[0, 2^32)`."""
 MAX_DIM = 1_000_000
@@ -149,26 +151,15 @@ def to_fixed_array(values: Any) -> np.ndarray:
     return scaled.astype(np.int64)
 
 
-def from_fixed(value: int) -> float:
-    """The real number that fixed-point `value` stands for."""
-    return int(value) / TO_FLOAT
-
-
 def from_fixed_array(values: Any) -> np.ndarray:
     """Vectorised `from_fixed`."""
     return np.asarray(values, dtype=np.float64) / TO_FLOAT
 
 
-def is_normalised(data: Sequence[int]) -> bool:
-    """Whether fixed-point `data` passes the contracts' check `|sum(x_i^2) - 1e18| < 1e11`."""
-    total = sum(int(v) * int(v) for v in data)
-    return abs(total - UNIT_SQUARED) < NORM_TOLERANCE
-
-
 def check_normalised(data: Sequence[int]) -> None:
     """Raise `EncodingError` unless `data` passes the on-chain L2-norm check."""
     total = sum(int(v) * int(v) for v in data)
-    if abs(total - UNIT_SQUARED) >= NORM_TOLERANCE:
+    if abs(total - UNIT_NORM_SQ) >= NORM_TOLERANCE:
         raise EncodingError(
             f"vector is not L2-normalised: sum(x_i^2) = {total}, expected 1e18 +/- 1e11"
         )
@@ -185,7 +176,7 @@ def _normalise_fixed(x: np.ndarray) -> list[int]:
     y = y / math.sqrt(math.fsum((y * y).tolist()))
     out = [int(v) for v in np.rint(y * TO_FLOAT).astype(np.int64)]
     total = sum(v * v for v in out)
-    delta = total - UNIT_SQUARED
+    delta = total - UNIT_NORM_SQ
     if abs(delta) < NORM_TOLERANCE:
         return out
     # Rounding errors add up (about 1e9 * sqrt(n) at worst): absorb them in the largest entry,

@@ -26,7 +26,8 @@ from ape_sum.core.encoding import (
     check_compatible,
     parse_encoder_spec,
 )
-from ape_sum.core.models.base import INT64_MAX, INT64_MIN, TO_FLOAT, Classifier, ModelInputError
+from ape_sum.core.fixedpoint import INT64_MAX, INT64_MIN, TO_FLOAT
+from ape_sum.core.models.base import Classifier, ModelInputError
 
 __all__ = [
     "DEFAULT_LEARNING_RATE",

@@ -5,15 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
+from ape_sum.core.fixedpoint import INT64_MAX, INT64_MIN, TO_FLOAT, trunc_div
 from ape_sum.core.models.base import (
-    MAX_I64,
-    TO_FLOAT,
     Classifier,
     ModelInputError,
     pack_lanes,
     packed_calls,
     slots_per_call,
-    trunc_div,
 )
 
 #: Largest magnitude of a sparse perceptron weight (int48 lanes; int48.min is never stored).
@@ -25,7 +23,7 @@ MAX_I40 = 2**39 - 1
 class _Perceptron(Classifier):
     default_chunk_size: ClassVar[int] = 1000
     #: Largest magnitude of a weight (the packed lane's range).
-    max_weight: ClassVar[int] = MAX_I64
+    max_weight: ClassVar[int] = INT64_MAX
     #: Packed layout: weights per slot and bits per lane.
     lanes: ClassVar[int] = 4
     lane_bits: ClassVar[int] = 64
@@ -45,9 +43,9 @@ class _Perceptron(Classifier):
             raise ModelInputError(
                 "WrongNumberOfClasses", f"got {len(self.classifications)}, expected 2"
             )
-        if learning_rate <= 0 or learning_rate > MAX_I64:
+        if learning_rate <= 0 or learning_rate > INT64_MAX:
             raise ModelInputError("InvalidParameter", f"learningRate {learning_rate}")
-        if not -(2**63) <= intercept <= MAX_I64:
+        if not INT64_MIN <= intercept <= INT64_MAX:
             raise ModelInputError("InvalidParameter", f"intercept {intercept} does not fit int64")
         self.intercept = int(intercept)
         self.learning_rate = int(learning_rate)
@@ -59,7 +57,7 @@ class _Perceptron(Classifier):
             # Any int64 but int64.min is accepted here (model files round-trip); a weight beyond
             # the contract's lane range (`max_weight`) is refused when deploying.
             for i, w in enumerate(weights):
-                if not -MAX_I64 <= w <= MAX_I64:
+                if not -INT64_MAX <= w <= INT64_MAX:
                     raise ModelInputError("ValueOutOfRange", f"weight {i} = {w}")
             self.weights = [int(w) for w in weights]
 
