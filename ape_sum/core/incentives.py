@@ -17,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from math import isqrt
 
+from ape_sum.core.units import format_duration
+
 __all__ = [
     "COST_TIME_SCALE_S",
     "Contribution",
@@ -25,7 +27,6 @@ __all__ = [
     "Points",
     "RuleViolation",
     "contribution_key",
-    "format_duration",
     "isqrt",
 ]
 
@@ -33,10 +34,6 @@ __all__ = [
 COST_TIME_SCALE_S = 3600
 #: `type(uint256).max`: a "never" deadline (the points mechanism has no takes).
 NEVER = 2**256 - 1
-
-_SECONDS_PER_MINUTE = 60
-_MINUTES_PER_HOUR = 60
-_MINUTES_PER_DAY = 24 * 60
 
 
 def _addr(account: object) -> str:
@@ -54,21 +51,6 @@ def contribution_key(
     packed += classification.to_bytes(8, "big") + added_time.to_bytes(32, "big")
     packed += bytes.fromhex(str(author)[2:])
     return keccak(packed)
-
-
-def format_duration(seconds: int) -> str:
-    """A short human duration: `45 s`, `12 min`, `3 h 12 min`, `2 d 3 h` (minutes rounded up)."""
-    if seconds < _SECONDS_PER_MINUTE:
-        return f"{max(seconds, 0)} s"
-    minutes = -(-seconds // _SECONDS_PER_MINUTE)
-    days, rest = divmod(minutes, _MINUTES_PER_DAY)
-    hours, minutes = divmod(rest, _MINUTES_PER_HOUR)
-    parts = [f"{days} d"] if days else []
-    if hours:
-        parts.append(f"{hours} h")
-    if minutes and not days:
-        parts.append(f"{minutes} min")
-    return " ".join(parts) or "0 min"
 
 
 class RuleViolation(Exception):
