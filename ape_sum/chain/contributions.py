@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ape_sum.core.records import NEVER, contribution_key, same_address
+from ape_sum.core.records import Contribution as Record
 from ape_sum.core.units import format_duration, format_wei
 
 if TYPE_CHECKING:
@@ -38,8 +40,6 @@ __all__ = [
 
 DEFAULT_PAGE_SIZE = 5_000
 """Blocks per `eth_getLogs` query; public RPCs commonly cap ranges near 10,000."""
-NEVER = 2**255
-"""Ready-at times at or above this mean "never" (the contracts saturate at 2^256 - 1)."""
 
 REFUND = "refund"
 REPORT = "report"
@@ -53,30 +53,47 @@ class ContributionError(LookupError):
 
 
 @dataclass
-class Contribution:
-    id: int | None
-    data: list[int]
-    classification: int
-    label: str
-    added_time: int
-    author: str
-    cost: int
-    tx_hash: str
-    block_number: int
-    key: str = ""
-    initial_deposit: int = 0
-    claimable: int = 0
-    num_claims: int = 0
-    author_claimed: bool = False
+class Contribution(Record):
+    """A trainer record (`core.records.Contribution`) as read from the chain: the `AddData` log's
+    metadata, whether the record still exists, the model's prediction now and, for a viewer,
+    what they may do with it. `claimed_by` holds the author (when `author_claimed`) and the
+    viewer (when `viewer_claimed`)."""
+
+    id: int | None = None
+    label: str = ""
+    cost: int = 0
+    tx_hash: str = ""
+    block_number: int = 0
     exists: bool = True
     prediction: int | None = None
     viewer_claimed: bool | None = None
     assessment: Assessment | None = None
 
+    @property
+    def key_hex(self) -> str:
+        return "0x" + self.key.hex()
+
     def to_json(self) -> dict[str, Any]:
-        out = asdict(self)
-        out["assessment"] = self.assessment.to_json() if self.assessment else None
-        return out
+        return {
+            "id": self.id,
+            "data": list(self.data),
+            "classification": self.classification,
+            "label": self.label,
+            "added_time": self.added_time,
+            "author": self.author,
+            "cost": self.cost,
+            "tx_hash": self.tx_hash,
+            "block_number": self.block_number,
+            "key": self.key_hex,
+            "initial_deposit": self.initial_deposit,
+            "claimable": self.claimable,
+            "num_claims": self.num_claims,
+            "author_claimed": self.author_claimed,
+            "exists": self.exists,
+            "prediction": self.prediction,
+            "viewer_claimed": self.viewer_claimed,
+            "assessment": self.assessment.to_json() if self.assessment else None,
+        }
 
 
 @dataclass
@@ -139,16 +156,6 @@ def rule_view(handle: TrainerHandle, viewer: str | None) -> RuleView:
     )
 
 
-def contribution_key(data: list[int], classification: int, added_time: int, author: str) -> str:
-    """keccak256(abi.encodePacked(int64[] data, uint64 c, uint256 t, address author)) as hex."""
-    from eth_utils import keccak
-
-    packed = b"".join((int(v) % 2**256).to_bytes(32, "big") for v in data)
-    packed += int(classification).to_bytes(8, "big") + int(added_time).to_bytes(32, "big")
-    packed += bytes.fromhex(str(author)[2:])
-    return "0x" + keccak(packed).hex().removeprefix("0x")
-
-
 def iter_add_data_logs(
     handle: TrainerHandle,
     *,
@@ -178,16 +185,17 @@ def contribution_from_log(handle: TrainerHandle, log: Any, index: int | None) ->
     tx_hash = log.transaction_hash
     tx_hash = tx_hash if isinstance(tx_hash, str) else "0x" + bytes(tx_hash).hex()
     return Contribution(
-        id=index,
-        data=data,
-        classification=classification,
-        label=handle.class_name(classification),
-        added_time=added_time,
         author=author,
+        classification=classification,
+        added_time=added_time,
+        initial_deposit=0,
+        claimable=0,
+        data=tuple(data),
+        id=index,
+        label=handle.class_name(classification),
         cost=int(log.cost),
         tx_hash=tx_hash,
         block_number=int(log.block_number),
-        key=contribution_key(data, classification, added_time, author),
     )
 
 
@@ -199,21 +207,25 @@ def fill_contribution(
     item.initial_deposit = int(initial)
     item.claimable = int(claimable)
     item.num_claims = int(num_claims)
-    item.author_claimed = bool(author_claimed)
+    item.claimed_by.discard(item.author.lower())
+    if author_claimed:
+        item.claimed_by.add(item.author.lower())
     item.exists = bool(exists)
     try:
-        item.prediction = handle.predict(item.data)
+        item.prediction = handle.predict(list(item.data))
     except Exception:
         item.prediction = None
     if rules is not None and rules.viewer:
-        if rules.viewer.lower() == item.author.lower():
+        if same_address(rules.viewer, item.author):
             item.viewer_claimed = item.author_claimed
         else:
             item.viewer_claimed = bool(
                 trainer.hasClaimed(
-                    item.data, item.classification, item.added_time, item.author, rules.viewer
+                    list(item.data), item.classification, item.added_time, item.author, rules.viewer
                 )
             )
+            if item.viewer_claimed:
+                item.claimed_by.add(rules.viewer.lower())
         item.assessment = assess(item, rules, handle)
     return item
 
@@ -296,16 +308,16 @@ def assess(item: Contribution, rules: RuleView, handle: TrainerHandle | None = N
 
     viewer = rules.viewer or ""
     is_author = viewer.lower() == item.author.lower()
-    mechanism, record = _mirror(item, rules)
+    mechanism = _mechanism(rules)
     if item.prediction is None:
         return Assessment(NONE, False, "the model refuses this input now")
     now, prediction = rules.now, item.prediction
     if is_author:
         try:
-            amount = mechanism.check_refund(record, viewer, now, prediction)
+            amount = mechanism.check_refund(item, viewer, now, prediction)
         except RuleViolation as refusal:
             try:
-                amount = mechanism.check_report(record, viewer, now, prediction)
+                amount = mechanism.check_report(item, viewer, now, prediction)
             except RuleViolation:
                 return _refused(refusal, item, rules, handle, is_author)
             return _take(item, amount)
@@ -313,7 +325,7 @@ def assess(item: Contribution, rules: RuleView, handle: TrainerHandle | None = N
         reason += ": the deposit comes back" if rules.kind != "points" else ": a point"
         return Assessment(REFUND, True, reason, REFUND, None, amount)
     try:
-        amount = mechanism.check_report(record, viewer, now, prediction)
+        amount = mechanism.check_report(item, viewer, now, prediction)
     except RuleViolation as refusal:
         return _refused(refusal, item, rules, handle, is_author)
     elapsed = now - item.added_time
@@ -334,8 +346,9 @@ def assess(item: Contribution, rules: RuleView, handle: TrainerHandle | None = N
     return Assessment(REPORT, True, reason, REPORT, None, amount)
 
 
-def _mirror(item: Contribution, rules: RuleView):
-    """The rule mirror of the trainer's mechanism and record, as the viewer sees them."""
+def _mechanism(rules: RuleView):
+    """The rule mirror of the trainer's mechanism, as the viewer sees it (the contribution itself
+    is the mirror's record: a `core.records.Contribution`)."""
     from ape_sum.core import incentives
 
     waits = (rules.refund_wait_s, rules.owner_claim_wait_s, rules.any_address_claim_wait_s)
@@ -346,22 +359,7 @@ def _mirror(item: Contribution, rules: RuleView):
     if rules.viewer:
         mechanism.num_valid[rules.viewer.lower()] = rules.viewer_num_valid
     mechanism.total_good_data_count = rules.total_good
-    claimed_by = set()
-    if item.author_claimed:
-        claimed_by.add(item.author)
-    if item.viewer_claimed and rules.viewer:
-        claimed_by.add(rules.viewer)
-    record = incentives.Contribution(
-        author=item.author,
-        classification=item.classification,
-        added_time=item.added_time,
-        initial_deposit=item.initial_deposit,
-        claimable=item.claimable,
-        claimed_by=claimed_by,
-        num_claims=item.num_claims,
-        data=tuple(item.data),
-    )
-    return mechanism, record
+    return mechanism
 
 
 def _take(item: Contribution, amount: int) -> Assessment:

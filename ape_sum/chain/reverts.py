@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from ape_sum.core.records import NEVER
 from ape_sum.core.units import format_duration, format_wei
 
 __all__ = ["describe_error", "explain", "first_line"]
@@ -44,7 +45,7 @@ _MESSAGES: dict[str, Callable[[Mapping[str, Any], int | None], str]] = {
         "you cannot report your own contribution"
         + (
             f"; you may take what is left {_wait(a['anyAddressTakeAt'], now)}"
-            if int(a["anyAddressTakeAt"]) < 2**255
+            if int(a["anyAddressTakeAt"]) < NEVER
             else ""
         )
     ),

@@ -14,13 +14,15 @@ attributes, so a mirror can be synchronised with a deployed mechanism by assigni
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from math import isqrt
 
+from ape_sum.core.records import NEVER, Contribution, contribution_key
+from ape_sum.core.records import address_key as _addr
 from ape_sum.core.units import format_duration
 
 __all__ = [
     "COST_TIME_SCALE_S",
+    "NEVER",
     "Contribution",
     "DepositRefundTake",
     "IncentiveMechanism",
@@ -32,25 +34,6 @@ __all__ = [
 
 #: The cost's time scale: `costWeight * 3600 / isqrt(seconds since the last contribution)`.
 COST_TIME_SCALE_S = 3600
-#: `type(uint256).max`: a "never" deadline (the points mechanism has no takes).
-NEVER = 2**256 - 1
-
-
-def _addr(account: object) -> str:
-    return str(account).lower()
-
-
-def contribution_key(
-    data: list[int] | tuple[int, ...], classification: int, added_time: int, author: object
-) -> bytes:
-    """The trainer's record key: `keccak256(abi.encodePacked(int64[] data, uint64 classification,
-    uint256 addedTime, address author))` (int64 elements are sign-extended 32-byte words)."""
-    from eth_utils import keccak
-
-    packed = b"".join(int(x).to_bytes(32, "big", signed=True) for x in data)
-    packed += classification.to_bytes(8, "big") + added_time.to_bytes(32, "big")
-    packed += bytes.fromhex(str(author)[2:])
-    return keccak(packed)
 
 
 class RuleViolation(Exception):
@@ -65,31 +48,6 @@ class RuleViolation(Exception):
         self.code = code
         self.message = message
         self.args_ = args
-
-
-@dataclass
-class Contribution:
-    """The trainer's record of one contribution (the data itself lives in the `AddData` event)."""
-
-    author: str
-    classification: int
-    added_time: int
-    initial_deposit: int
-    claimable: int
-    claimed_by: set[str] = field(default_factory=set)
-    num_claims: int = 0
-    data: tuple[int, ...] = ()
-
-    def __post_init__(self) -> None:
-        self.author = str(self.author)
-        self.claimed_by = {_addr(a) for a in self.claimed_by}
-
-    def has_claimed(self, claimer: object) -> bool:
-        """Whether `claimer` already claimed from this contribution."""
-        return _addr(claimer) in self.claimed_by
-
-    def is_author(self, account: object) -> bool:
-        return _addr(account) == _addr(self.author)
 
 
 class IncentiveMechanism:

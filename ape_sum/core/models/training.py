@@ -31,6 +31,7 @@ from ape_sum.core.encoding import (
     to_fixed,
 )
 from ape_sum.core.fixedpoint import INT64_MAX, TO_FLOAT
+from ape_sum.core.metrics import accuracy
 from ape_sum.core.models.base import Classifier
 from ape_sum.core.models.perceptron import DensePerceptron, SparsePerceptron
 
@@ -144,11 +145,8 @@ def encode_dataset(encoder: Encoder, dataset: Dataset) -> tuple[list[list[int]],
 
 
 def evaluate(model: Classifier, vectors: Sequence[Sequence[int]], labels: Sequence[int]) -> float:
-    """Exact mirror accuracy (0.0 for no samples)."""
-    if len(vectors) == 0:
-        return 0.0
-    hits = sum(int(model.predict(x) == int(y)) for x, y in zip(vectors, labels, strict=True))
-    return hits / len(vectors)
+    """Exact mirror accuracy of `model` on `vectors` (0.0 for no samples)."""
+    return accuracy(map(model.predict, vectors), labels)
 
 
 def _design(vectors: Sequence[Sequence[int]], sparse: bool, n: int) -> Any:

@@ -6,13 +6,8 @@ from math import isqrt
 
 import pytest
 
-from ape_sum.core.incentives import (
-    Contribution,
-    DepositRefundTake,
-    Points,
-    RuleViolation,
-    contribution_key,
-)
+from ape_sum.core.incentives import DepositRefundTake, Points, RuleViolation
+from ape_sum.core.records import Contribution, contribution_key
 from ape_sum.core.units import format_duration
 
 A, B, C, OWNER = "0x" + "aa" * 20, "0x" + "bb" * 20, "0x" + "cc" * 20, "0x" + "0e" * 20
