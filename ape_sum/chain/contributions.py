@@ -375,37 +375,27 @@ def _refused(
     handle: TrainerHandle | None,
     is_author: bool,
 ) -> Assessment:
-    """A refusal in words; `wait` when the same viewer may act later (too early, or a take)."""
+    """A refusal in words (`core.refusals`, with the model's class names and "you"); `wait` when
+    the same viewer may act later (too early, or a take)."""
+    from ape_sum.core.refusals import arguments, describe
+
     code = getattr(refusal, "code", "")
     args = getattr(refusal, "args_", ())
-    predicted = _label(handle, item.prediction)
-    claimed = _label(handle, item.classification)
     points = rules.kind == "points"
+    action = "refund" if is_author else "reports"
+    reason = describe(
+        code,
+        arguments(code, args),
+        now=rules.now,
+        label=lambda index: _label(handle, index),
+        action=action,
+        viewer=rules.viewer,
+        author=is_author,
+        points=points,
+    )
     if code == "TooEarly":
         ready_at = int(args[0]) if args else item.added_time + rules.refund_wait_s
-        what = "refund" if is_author else "reports"
-        reason = f"too early: {what} allowed in {format_duration(ready_at - rules.now)}"
         return Assessment(WAIT, False, reason, REFUND if is_author else REPORT, ready_at)
-    words = {
-        "ModelDisagrees": f"the model now predicts {predicted}, not {claimed}: no refund",
-        "ModelAgrees": f"the model agrees with the label {claimed}: nothing to report",
-        "AlreadyClaimed": (
-            (
-                "you already validated this contribution"
-                if points
-                else "you already got your refund on this contribution"
-            )
-            if is_author
-            else "you already claimed from this contribution"
-        ),
-        "NothingToClaim": "nothing is left to claim on this contribution",
-        "AlreadySettled": "this contribution was already settled (first claim only)",
-        "CannotReportOwnContribution": "you cannot report your own contribution",
-        "NoValidatedContributions": (
-            "you need one of your own contributions refunded (validated) before you can report"
-        ),
-    }
-    reason = words.get(code, getattr(refusal, "message", str(refusal)))
     if not points and item.claimable > 0:
         viewer = (rules.viewer or "").lower()
         wait = (
@@ -415,7 +405,8 @@ def _refused(
         )
         take_at = _ready(item.added_time, wait)
         if rules.now < take_at < NEVER:
-            reason += f"; you may take what is left in {format_duration(take_at - rules.now)}"
+            if code != "CannotReportOwnContribution":  # its wording already says when
+                reason += f"; you may take what is left in {format_duration(take_at - rules.now)}"
             later = [f"take what is left from {take_at}"]
             return Assessment(WAIT, False, reason, REPORT, take_at, later=later)
     return Assessment(NONE, False, reason)

@@ -72,7 +72,7 @@ def test_refund_refusals():
         m.check_refund(c, A, 2000 + DAY - 3 * 3600 - 12 * 60, 1)
     assert (info.value.code, info.value.message) == (
         "TooEarly",
-        "too early: refundable in 3h 12m",
+        "too early: refund allowed in 3h 12m",
     )
     with pytest.raises(RuleViolation) as info:
         m.check_refund(c, A, 2000 + DAY, 0)
