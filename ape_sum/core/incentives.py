@@ -18,7 +18,7 @@ from math import isqrt
 
 from ape_sum.core.records import NEVER, Contribution, contribution_key
 from ape_sum.core.records import address_key as _addr
-from ape_sum.core.refusals import arguments, describe
+from ape_sum.core.refusals import refusal
 
 __all__ = [
     "COST_TIME_SCALE_S",
@@ -48,7 +48,7 @@ class RuleViolation(Exception):
     def __init__(self, code: str, *args: object, **context: object) -> None:
         self.code = code
         self.args_ = args
-        self.message = describe(code, arguments(code, args), **context)
+        self.message = refusal(code, *args, **context)
         super().__init__(f"{code}: {self.message}")
 
 

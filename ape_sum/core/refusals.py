@@ -17,7 +17,7 @@ from typing import Any
 from ape_sum.core.records import NEVER, same_address
 from ape_sum.core.units import format_duration, format_wei
 
-__all__ = ["ARGUMENTS", "Wording", "arguments", "describe"]
+__all__ = ["ARGUMENTS", "Wording", "arguments", "describe", "refusal"]
 
 
 @dataclass(frozen=True)
@@ -199,3 +199,8 @@ def describe(name: str, args: Mapping[str, Any], **context: Any) -> str:
             pass
     shown = ", ".join(f"{k}={v}" for k, v in args.items())
     return f"{name}({shown})" if shown else name
+
+
+def refusal(name: str, *args: Any, **context: Any) -> str:
+    """`describe` for positional arguments in the contracts' order (as the mirrors raise them)."""
+    return describe(name, arguments(name, args), **context)
