@@ -294,7 +294,7 @@ def find_contribution(
 
 
 def _ready(added: int, wait: int) -> int:
-    return min(added + wait, 2**256 - 1)
+    return min(added + wait, NEVER)
 
 
 def assess(item: Contribution, rules: RuleView, handle: TrainerHandle | None = None) -> Assessment:
