@@ -105,6 +105,7 @@ def run_demo(
     from ape_sum.chain.deployment import IncentiveConfig, deploy_model
     from ape_sum.chain.registry import Registry
     from ape_sum.chain.trainer import open_trainer
+    from ape_sum.core import metrics
     from ape_sum.core.datasets import load_dataset, train_test_split
     from ape_sum.core.models.training import train_model
     from ape_sum.core.units import format_wei
@@ -189,8 +190,7 @@ def run_demo(
         test_y.append(int(label))
 
     def accuracy() -> float:
-        hits = sum(int(mirror.predict(x) == y) for x, y in zip(test_x, test_y, strict=True))
-        return hits / max(len(test_y), 1)
+        return metrics.accuracy(map(mirror.predict, test_x), test_y)
 
     def spot_check() -> int:
         checked = test_x[:SPOT_CHECKS]
@@ -265,7 +265,7 @@ def run_demo(
             reason = verdict.reason.split(":")[0]
             refused[reason] = refused.get(reason, 0) + 1
             return None
-        args = [item.data, item.classification, item.added_time]
+        args = [list(item.data), item.classification, item.added_time]
         if method == "report":
             args.append(item.author)
         receipt = getattr(handle.trainer, method)(*args, sender=account)

@@ -75,7 +75,8 @@ def predict(
 
         rows = _read_rows(cli_ctx, input_file)
         results = []
-        correct = labelled = 0
+        predicted: list[int] = []
+        expected_labels: list[int] = []
         for number, (raw, label) in enumerate(rows, start=1):
             try:
                 index = handle.predict(handle.encode(raw))
@@ -87,10 +88,14 @@ def predict(
             if label is not None:
                 expected = handle.class_index(label)
                 entry["label"] = handle.class_name(expected)
-                labelled += 1
-                correct += int(expected == index)
+                predicted.append(index)
+                expected_labels.append(expected)
             results.append(entry)
-    accuracy = correct / labelled if labelled else None
+    from ape_sum.core.metrics import score
+
+    tally = score(predicted, expected_labels)
+    labelled, correct = tally.total, tally.correct
+    accuracy = tally.accuracy if labelled else None
     if as_json:
         cli_ctx.emit_json({"trainer": handle.address, "predictions": results,
                            "labelled": labelled, "correct": correct,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import sys
 from pathlib import Path
 
@@ -12,23 +11,19 @@ import click
 from ape_sum._cli.click_ext import INCENTIVE_KIND, MODEL_KIND, MODEL_KIND_HELP
 from ape_sum.core.incentives import IncentiveKind
 
-_DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|d|w)?\s*$", re.IGNORECASE)
-_UNITS_S = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "d": 86_400, "w": 604_800}
-
 
 class Duration(click.ParamType):
-    """`90`, `90s`, `10min`, `24h`, `9d`, `1w` -> whole seconds."""
+    """`90`, `90s`, `10min`, `24h`, `9d`, `1w` -> whole seconds (`core.units.parse_duration`)."""
 
     name = "duration"
 
     def convert(self, value, param, ctx):
-        if isinstance(value, int):
-            return value
-        match = _DURATION_RE.match(str(value))
-        if not match:
-            self.fail(f"{value!r} is not a duration like 90s, 10min, 24h or 9d", param, ctx)
-        unit = (match.group(2) or "s").lower()
-        return round(float(match.group(1)) * _UNITS_S[unit])
+        from ape_sum.core.units import UnitError, parse_duration
+
+        try:
+            return parse_duration(value)
+        except UnitError as exc:
+            self.fail(str(exc), param, ctx)
 
 
 @click.command(short_help="Simulate agents contributing to a model under an incentive mechanism")

@@ -16,6 +16,8 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ape_sum.core.incentives import IncentiveKind
+from ape_sum.core.records import NEVER, contribution_key, same_address
+from ape_sum.core.records import Contribution as Record
 from ape_sum.core.units import format_duration, format_wei
 from ape_sum.exceptions import SumError
 
@@ -40,8 +42,6 @@ __all__ = [
 
 DEFAULT_PAGE_SIZE = 5_000
 """Blocks per `eth_getLogs` query; public RPCs commonly cap ranges near 10,000."""
-NEVER = 2**255
-"""Ready-at times at or above this mean "never" (the contracts saturate at 2^256 - 1)."""
 
 REFUND = "refund"
 REPORT = "report"
@@ -55,30 +55,47 @@ class ContributionError(SumError, LookupError):
 
 
 @dataclass
-class Contribution:
-    id: int | None
-    data: list[int]
-    classification: int
-    label: str
-    added_time: int
-    author: str
-    cost: int
-    tx_hash: str
-    block_number: int
-    key: str = ""
-    initial_deposit: int = 0
-    claimable: int = 0
-    num_claims: int = 0
-    author_claimed: bool = False
+class Contribution(Record):
+    """A trainer record (`core.records.Contribution`) as read from the chain: the `AddData` log's
+    metadata, whether the record still exists, the model's prediction now and, for a viewer,
+    what they may do with it. `claimed_by` holds the author (when `author_claimed`) and the
+    viewer (when `viewer_claimed`)."""
+
+    id: int | None = None
+    label: str = ""
+    cost: int = 0
+    tx_hash: str = ""
+    block_number: int = 0
     exists: bool = True
     prediction: int | None = None
     viewer_claimed: bool | None = None
     assessment: Assessment | None = None
 
+    @property
+    def key_hex(self) -> str:
+        return "0x" + self.key.hex()
+
     def to_json(self) -> dict[str, Any]:
-        out = asdict(self)
-        out["assessment"] = self.assessment.to_json() if self.assessment else None
-        return out
+        return {
+            "id": self.id,
+            "data": list(self.data),
+            "classification": self.classification,
+            "label": self.label,
+            "added_time": self.added_time,
+            "author": self.author,
+            "cost": self.cost,
+            "tx_hash": self.tx_hash,
+            "block_number": self.block_number,
+            "key": self.key_hex,
+            "initial_deposit": self.initial_deposit,
+            "claimable": self.claimable,
+            "num_claims": self.num_claims,
+            "author_claimed": self.author_claimed,
+            "exists": self.exists,
+            "prediction": self.prediction,
+            "viewer_claimed": self.viewer_claimed,
+            "assessment": self.assessment.to_json() if self.assessment else None,
+        }
 
 
 @dataclass
@@ -141,16 +158,6 @@ def rule_view(handle: TrainerHandle, viewer: str | None) -> RuleView:
     )
 
 
-def contribution_key(data: list[int], classification: int, added_time: int, author: str) -> str:
-    """keccak256(abi.encodePacked(int64[] data, uint64 c, uint256 t, address author)) as hex."""
-    from eth_utils import keccak
-
-    packed = b"".join((int(v) % 2**256).to_bytes(32, "big") for v in data)
-    packed += int(classification).to_bytes(8, "big") + int(added_time).to_bytes(32, "big")
-    packed += bytes.fromhex(str(author)[2:])
-    return "0x" + keccak(packed).hex().removeprefix("0x")
-
-
 def iter_add_data_logs(
     handle: TrainerHandle,
     *,
@@ -180,16 +187,17 @@ def contribution_from_log(handle: TrainerHandle, log: Any, index: int | None) ->
     tx_hash = log.transaction_hash
     tx_hash = tx_hash if isinstance(tx_hash, str) else "0x" + bytes(tx_hash).hex()
     return Contribution(
-        id=index,
-        data=data,
-        classification=classification,
-        label=handle.class_name(classification),
-        added_time=added_time,
         author=author,
+        classification=classification,
+        added_time=added_time,
+        initial_deposit=0,
+        claimable=0,
+        data=tuple(data),
+        id=index,
+        label=handle.class_name(classification),
         cost=int(log.cost),
         tx_hash=tx_hash,
         block_number=int(log.block_number),
-        key=contribution_key(data, classification, added_time, author),
     )
 
 
@@ -201,21 +209,25 @@ def fill_contribution(
     item.initial_deposit = int(initial)
     item.claimable = int(claimable)
     item.num_claims = int(num_claims)
-    item.author_claimed = bool(author_claimed)
+    item.claimed_by.discard(item.author.lower())
+    if author_claimed:
+        item.claimed_by.add(item.author.lower())
     item.exists = bool(exists)
     try:
-        item.prediction = handle.predict(item.data)
+        item.prediction = handle.predict(list(item.data))
     except Exception:
         item.prediction = None
     if rules is not None and rules.viewer:
-        if rules.viewer.lower() == item.author.lower():
+        if same_address(rules.viewer, item.author):
             item.viewer_claimed = item.author_claimed
         else:
             item.viewer_claimed = bool(
                 trainer.hasClaimed(
-                    item.data, item.classification, item.added_time, item.author, rules.viewer
+                    list(item.data), item.classification, item.added_time, item.author, rules.viewer
                 )
             )
+            if item.viewer_claimed:
+                item.claimed_by.add(rules.viewer.lower())
         item.assessment = assess(item, rules, handle)
     return item
 
@@ -284,7 +296,7 @@ def find_contribution(
 
 
 def _ready(added: int, wait: int) -> int:
-    return min(added + wait, 2**256 - 1)
+    return min(added + wait, NEVER)
 
 
 def assess(item: Contribution, rules: RuleView, handle: TrainerHandle | None = None) -> Assessment:
@@ -298,16 +310,16 @@ def assess(item: Contribution, rules: RuleView, handle: TrainerHandle | None = N
 
     viewer = rules.viewer or ""
     is_author = viewer.lower() == item.author.lower()
-    mechanism, record = _mirror(item, rules)
+    mechanism = _mechanism(rules)
     if item.prediction is None:
         return Assessment(NONE, False, "the model refuses this input now")
     now, prediction = rules.now, item.prediction
     if is_author:
         try:
-            amount = mechanism.check_refund(record, viewer, now, prediction)
+            amount = mechanism.check_refund(item, viewer, now, prediction)
         except RuleViolation as refusal:
             try:
-                amount = mechanism.check_report(record, viewer, now, prediction)
+                amount = mechanism.check_report(item, viewer, now, prediction)
             except RuleViolation:
                 return _refused(refusal, item, rules, handle, is_author)
             return _take(item, amount)
@@ -315,7 +327,7 @@ def assess(item: Contribution, rules: RuleView, handle: TrainerHandle | None = N
         reason += ": the deposit comes back" if rules.kind.has_deposits else ": a point"
         return Assessment(REFUND, True, reason, REFUND, None, amount)
     try:
-        amount = mechanism.check_report(record, viewer, now, prediction)
+        amount = mechanism.check_report(item, viewer, now, prediction)
     except RuleViolation as refusal:
         return _refused(refusal, item, rules, handle, is_author)
     elapsed = now - item.added_time
@@ -336,31 +348,16 @@ def assess(item: Contribution, rules: RuleView, handle: TrainerHandle | None = N
     return Assessment(REPORT, True, reason, REPORT, None, amount)
 
 
-def _mirror(item: Contribution, rules: RuleView):
-    """The rule mirror of the trainer's mechanism and record, as the viewer sees them."""
-    from ape_sum.core import incentives
+def _mechanism(rules: RuleView):
+    """The rule mirror of the trainer's mechanism, as the viewer sees it (the contribution itself
+    is the mirror's record: a `core.records.Contribution`)."""
 
     waits = (rules.refund_wait_s, rules.owner_claim_wait_s, rules.any_address_claim_wait_s)
     mechanism = rules.kind.make_mirror(0, waits, owner=rules.owner)
     if rules.viewer:
         mechanism.num_valid[rules.viewer.lower()] = rules.viewer_num_valid
     mechanism.total_good_data_count = rules.total_good
-    claimed_by = set()
-    if item.author_claimed:
-        claimed_by.add(item.author)
-    if item.viewer_claimed and rules.viewer:
-        claimed_by.add(rules.viewer)
-    record = incentives.Contribution(
-        author=item.author,
-        classification=item.classification,
-        added_time=item.added_time,
-        initial_deposit=item.initial_deposit,
-        claimable=item.claimable,
-        claimed_by=claimed_by,
-        num_claims=item.num_claims,
-        data=tuple(item.data),
-    )
-    return mechanism, record
+    return mechanism
 
 
 def _take(item: Contribution, amount: int) -> Assessment:
@@ -376,37 +373,27 @@ def _refused(
     handle: TrainerHandle | None,
     is_author: bool,
 ) -> Assessment:
-    """A refusal in words; `wait` when the same viewer may act later (too early, or a take)."""
+    """A refusal in words (`core.refusals`, with the model's class names and "you"); `wait` when
+    the same viewer may act later (too early, or a take)."""
+    from ape_sum.core.refusals import arguments, describe
+
     code = getattr(refusal, "code", "")
     args = getattr(refusal, "args_", ())
-    predicted = _label(handle, item.prediction)
-    claimed = _label(handle, item.classification)
     points = not rules.kind.has_deposits
+    action = "refund" if is_author else "reports"
+    reason = describe(
+        code,
+        arguments(code, args),
+        now=rules.now,
+        label=lambda index: _label(handle, index),
+        action=action,
+        viewer=rules.viewer,
+        author=is_author,
+        points=points,
+    )
     if code == "TooEarly":
         ready_at = int(args[0]) if args else item.added_time + rules.refund_wait_s
-        what = "refund" if is_author else "reports"
-        reason = f"too early: {what} allowed in {format_duration(ready_at - rules.now)}"
         return Assessment(WAIT, False, reason, REFUND if is_author else REPORT, ready_at)
-    words = {
-        "ModelDisagrees": f"the model now predicts {predicted}, not {claimed}: no refund",
-        "ModelAgrees": f"the model agrees with the label {claimed}: nothing to report",
-        "AlreadyClaimed": (
-            (
-                "you already validated this contribution"
-                if points
-                else "you already got your refund on this contribution"
-            )
-            if is_author
-            else "you already claimed from this contribution"
-        ),
-        "NothingToClaim": "nothing is left to claim on this contribution",
-        "AlreadySettled": "this contribution was already settled (first claim only)",
-        "CannotReportOwnContribution": "you cannot report your own contribution",
-        "NoValidatedContributions": (
-            "you need one of your own contributions refunded (validated) before you can report"
-        ),
-    }
-    reason = words.get(code, getattr(refusal, "message", str(refusal)))
     if not points and item.claimable > 0:
         viewer = (rules.viewer or "").lower()
         wait = (
@@ -416,7 +403,8 @@ def _refused(
         )
         take_at = _ready(item.added_time, wait)
         if rules.now < take_at < NEVER:
-            reason += f"; you may take what is left in {format_duration(take_at - rules.now)}"
+            if code != "CannotReportOwnContribution":  # its wording already says when
+                reason += f"; you may take what is left in {format_duration(take_at - rules.now)}"
             later = [f"take what is left from {take_at}"]
             return Assessment(WAIT, False, reason, REPORT, take_at, later=later)
     return Assessment(NONE, False, reason)

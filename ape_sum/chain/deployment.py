@@ -53,11 +53,9 @@ class IncentiveConfig:
         if min(waits) < 0:
             raise DeploymentError("wait times cannot be negative")
         if not self.refund_wait_s <= self.owner_claim_wait_s <= self.any_address_claim_wait_s:
-            raise DeploymentError(
-                "wait times must satisfy refund <= owner claim <= any-address claim "
-                f"(got {self.refund_wait_s} s, {self.owner_claim_wait_s} s, "
-                f"{self.any_address_claim_wait_s} s)"
-            )
+            from ape_sum.core.refusals import refusal
+
+            raise DeploymentError(refusal("InvalidWaitTimes", *waits))
         if mechanism.has_deposits and self.cost_weight < 0:
             raise DeploymentError("the cost weight cannot be negative")
 

@@ -14,14 +14,17 @@ attributes, so a mirror can be synchronised with a deployed mechanism by assigni
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import Enum
 from math import isqrt
 
+from ape_sum.core.records import NEVER, Contribution, contribution_key
+from ape_sum.core.records import address_key as _addr
+from ape_sum.core.refusals import refusal
 from ape_sum.exceptions import SumError
 
 __all__ = [
     "COST_TIME_SCALE_S",
+    "NEVER",
     "Contribution",
     "DepositRefundTake",
     "IncentiveKind",
@@ -30,89 +33,27 @@ __all__ = [
     "Points",
     "RuleViolation",
     "contribution_key",
-    "format_duration",
     "isqrt",
 ]
 
 #: The cost's time scale: `costWeight * 3600 / isqrt(seconds since the last contribution)`.
 COST_TIME_SCALE_S = 3600
-#: `type(uint256).max`: a "never" deadline (the points mechanism has no takes).
-NEVER = 2**256 - 1
-
-_SECONDS_PER_MINUTE = 60
-_MINUTES_PER_HOUR = 60
-_MINUTES_PER_DAY = 24 * 60
-
-
-def _addr(account: object) -> str:
-    return str(account).lower()
-
-
-def contribution_key(
-    data: list[int] | tuple[int, ...], classification: int, added_time: int, author: object
-) -> bytes:
-    """The trainer's record key: `keccak256(abi.encodePacked(int64[] data, uint64 classification,
-    uint256 addedTime, address author))` (int64 elements are sign-extended 32-byte words)."""
-    from eth_utils import keccak
-
-    packed = b"".join(int(x).to_bytes(32, "big", signed=True) for x in data)
-    packed += classification.to_bytes(8, "big") + added_time.to_bytes(32, "big")
-    packed += bytes.fromhex(str(author)[2:])
-    return keccak(packed)
-
-
-def format_duration(seconds: int) -> str:
-    """A short human duration: `45 s`, `12 min`, `3 h 12 min`, `2 d 3 h` (minutes rounded up)."""
-    if seconds < _SECONDS_PER_MINUTE:
-        return f"{max(seconds, 0)} s"
-    minutes = -(-seconds // _SECONDS_PER_MINUTE)
-    days, rest = divmod(minutes, _MINUTES_PER_DAY)
-    hours, minutes = divmod(rest, _MINUTES_PER_HOUR)
-    parts = [f"{days} d"] if days else []
-    if hours:
-        parts.append(f"{hours} h")
-    if minutes and not days:
-        parts.append(f"{minutes} min")
-    return " ".join(parts) or "0 min"
 
 
 class RuleViolation(SumError):
     """An action the contracts would refuse.
 
-    `code` is the custom error's name in the contracts (e.g. `TooEarly`), `message` a plain-English
-    reason, `args_` the error's arguments as the contract would report them.
+    `code` is the custom error's name in the contracts (e.g. `TooEarly`), `args_` the error's
+    arguments as the contract would report them, `message` their plain-English wording from
+    `core.refusals` (the same words as for the on-chain revert); `context` is passed on to it
+    (`now`, `action`, ...).
     """
 
-    def __init__(self, code: str, message: str, *args: object) -> None:
-        super().__init__(f"{code}: {message}")
+    def __init__(self, code: str, *args: object, **context: object) -> None:
         self.code = code
-        self.message = message
         self.args_ = args
-
-
-@dataclass
-class Contribution:
-    """The trainer's record of one contribution (the data itself lives in the `AddData` event)."""
-
-    author: str
-    classification: int
-    added_time: int
-    initial_deposit: int
-    claimable: int
-    claimed_by: set[str] = field(default_factory=set)
-    num_claims: int = 0
-    data: tuple[int, ...] = ()
-
-    def __post_init__(self) -> None:
-        self.author = str(self.author)
-        self.claimed_by = {_addr(a) for a in self.claimed_by}
-
-    def has_claimed(self, claimer: object) -> bool:
-        """Whether `claimer` already claimed from this contribution."""
-        return _addr(claimer) in self.claimed_by
-
-    def is_author(self, account: object) -> bool:
-        return _addr(account) == _addr(self.author)
+        self.message = refusal(code, *args, **context)
+        super().__init__(f"{code}: {self.message}")
 
 
 class IncentiveMechanism:
@@ -134,8 +75,6 @@ class IncentiveMechanism:
         if not refund_wait_s <= owner_claim_wait_s <= any_address_claim_wait_s:
             raise RuleViolation(
                 "InvalidWaitTimes",
-                "wait times must satisfy refund <= owner claim <= any-address claim "
-                f"(got {refund_wait_s}, {owner_claim_wait_s}, {any_address_claim_wait_s})",
                 refund_wait_s,
                 owner_claim_wait_s,
                 any_address_claim_wait_s,
@@ -176,12 +115,7 @@ class IncentiveMechanism:
         trainer sends `value - cost` back). Raises `RuleViolation("InsufficientDeposit")`."""
         cost = self.next_add_data_cost(now)
         if value < cost:
-            raise RuleViolation(
-                "InsufficientDeposit",
-                f"the deposit is too small: sent {value} wei, the cost is {cost} wei",
-                value,
-                cost,
-            )
+            raise RuleViolation("InsufficientDeposit", value, cost)
         self._accept(now)
         return cost
 
@@ -207,8 +141,9 @@ class IncentiveMechanism:
             # matches no record.
             raise RuleViolation(
                 "ContributionNotFound",
-                f"only the author ({contribution.author}) can ask for a refund of this "
-                "contribution",
+                contribution_key(
+                    contribution.data, contribution.classification, contribution.added_time, sender
+                ),
             )
         return self._check_refund(contribution, now, prediction)
 
@@ -260,37 +195,22 @@ class IncentiveMechanism:
     def _require_waited(self, contribution: Contribution, now: int, action: str) -> None:
         ready = self.refundable_at(contribution)
         if now < ready:
-            raise RuleViolation(
-                "TooEarly", f"too early: {action} in {format_duration(ready - now)}", ready
-            )
+            raise RuleViolation("TooEarly", ready, now=now, action=action)
 
     @staticmethod
     def _require_agrees(contribution: Contribution, prediction: int) -> None:
         if prediction != contribution.classification:
-            raise RuleViolation(
-                "ModelDisagrees",
-                f"the model disagrees with your label: it predicts {prediction}, "
-                f"the contribution says {contribution.classification}",
-                prediction,
-                contribution.classification,
-            )
+            raise RuleViolation("ModelDisagrees", prediction, contribution.classification)
 
     @staticmethod
     def _require_disagrees(contribution: Contribution, prediction: int) -> None:
         if prediction == contribution.classification:
-            raise RuleViolation(
-                "ModelAgrees",
-                f"the model agrees with this contribution's label ({prediction}): "
-                "there is nothing to report",
-                prediction,
-            )
+            raise RuleViolation("ModelAgrees", prediction)
 
     @staticmethod
     def _require_not_claimed(contribution: Contribution, claimer: object) -> None:
         if contribution.has_claimed(claimer):
-            raise RuleViolation(
-                "AlreadyClaimed", f"{claimer} already claimed from this contribution", str(claimer)
-            )
+            raise RuleViolation("AlreadyClaimed", str(claimer))
 
 
 class DepositRefundTake(IncentiveMechanism):
@@ -332,8 +252,8 @@ class DepositRefundTake(IncentiveMechanism):
     def _check_refund(self, contribution: Contribution, now: int, prediction: int) -> int:
         self._require_not_claimed(contribution, contribution.author)
         if contribution.claimable == 0:
-            raise RuleViolation("NothingToClaim", "nothing is left to claim on this contribution")
-        self._require_waited(contribution, now, "refundable")
+            raise RuleViolation("NothingToClaim")
+        self._require_waited(contribution, now, "refund")
         self._require_agrees(contribution, prediction)
         return contribution.claimable
 
@@ -342,7 +262,7 @@ class DepositRefundTake(IncentiveMechanism):
     ) -> int:
         claimable = contribution.claimable
         if claimable == 0:
-            raise RuleViolation("NothingToClaim", "nothing is left to claim on this contribution")
+            raise RuleViolation("NothingToClaim")
         elapsed = now - contribution.added_time
         is_owner = self.owner is not None and _addr(reporter) == _addr(self.owner)
         if elapsed >= self.owner_claim_wait_s and is_owner:
@@ -351,22 +271,13 @@ class DepositRefundTake(IncentiveMechanism):
             return claimable  # any-address take (the author included)
         if contribution.is_author(reporter):
             take_at = self.any_address_take_at(contribution)
-            raise RuleViolation(
-                "CannotReportOwnContribution",
-                "you cannot report your own contribution; anyone (you included) may take what "
-                f"is left in {format_duration(take_at - now)}",
-                take_at,
-            )
+            raise RuleViolation("CannotReportOwnContribution", take_at, now=now)
         self._require_not_claimed(contribution, reporter)
-        self._require_waited(contribution, now, "reportable")
+        self._require_waited(contribution, now, "reports")
         self._require_disagrees(contribution, prediction)
         num_valid = self.num_valid_for(reporter)
         if num_valid == 0:
-            raise RuleViolation(
-                "NoValidatedContributions",
-                f"{reporter} has no validated (refunded) contributions yet, so it cannot report",
-                str(reporter),
-            )
+            raise RuleViolation("NoValidatedContributions", str(reporter))
         amount = contribution.initial_deposit * num_valid // self.total_good_data_count
         if amount == 0 or amount > claimable:
             amount = claimable
@@ -405,16 +316,12 @@ class Points(IncentiveMechanism):
 
     def _require_first_claim(self, contribution: Contribution) -> None:
         if contribution.num_claims:
-            raise RuleViolation(
-                "AlreadySettled",
-                "this contribution was already settled by its first claim",
-                contribution.num_claims,
-            )
+            raise RuleViolation("AlreadySettled", contribution.num_claims)
 
     def _check_refund(self, contribution: Contribution, now: int, prediction: int) -> int:
         self._require_not_claimed(contribution, contribution.author)
         self._require_first_claim(contribution)
-        self._require_waited(contribution, now, "refundable")
+        self._require_waited(contribution, now, "refund")
         self._require_agrees(contribution, prediction)
         return 0
 
@@ -422,12 +329,10 @@ class Points(IncentiveMechanism):
         self, contribution: Contribution, reporter: object, now: int, prediction: int
     ) -> int:
         if contribution.is_author(reporter):
-            raise RuleViolation(
-                "CannotReportOwnContribution", "you cannot report your own contribution", NEVER
-            )
+            raise RuleViolation("CannotReportOwnContribution", NEVER)
         self._require_not_claimed(contribution, reporter)
         self._require_first_claim(contribution)
-        self._require_waited(contribution, now, "reportable")
+        self._require_waited(contribution, now, "reports")
         self._require_disagrees(contribution, prediction)
         return 0
 

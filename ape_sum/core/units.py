@@ -1,5 +1,8 @@
 """Parse and format the units users type: durations (`1d`, `12h30m`) and ether amounts.
 
+The one duration parser and the one duration formatter: the CLI options, the simulation's
+`--*-wait` options and every "too early: ... in 2h 5m" message use these.
+
 Pure functions without Ape, so the CLI can validate options before it connects to a network.
 """
 
@@ -18,8 +21,9 @@ __all__ = [
     "parse_wei",
 ]
 
-_DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
-_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s*([smhdw])")
+_DURATION_UNITS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+# Longest unit names first, so `10min` is ten minutes and not ten `m` followed by `in`.
+_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s*(sec|min|[smhdw])")
 _WEI_UNITS = {
     "wei": 0,
     "kwei": 3,
@@ -39,7 +43,8 @@ class UnitError(SumError, ValueError):
 
 
 def parse_duration(text: str | int) -> int:
-    """Seconds in `text`: a plain number of seconds, or parts such as `1d`, `12h30m`, `1w2d`."""
+    """Seconds in `text`: a plain number of seconds, or parts such as `90s`, `10min`, `1d12h`,
+    `1w` (units `s`/`sec`, `m`/`min`, `h`, `d`, `w`); the total must be whole seconds."""
     if isinstance(text, int) and not isinstance(text, bool):
         if text < 0:
             raise UnitError(f"a duration cannot be negative: {text}")
@@ -57,7 +62,7 @@ def parse_duration(text: str | int) -> int:
         position = match.end()
     if position != len(body) or position == 0:
         raise UnitError(
-            f"not a duration: {str(text)[:40]!r} (use seconds or units s, m, h, d, w, like 1d12h)"
+            f"not a duration: {str(text)[:40]!r} (use seconds or units s, min, h, d, w, like 1d12h)"
         )
     if total != total.to_integral_value():
         raise UnitError(f"a duration must be a whole number of seconds: {text!r}")
@@ -99,7 +104,7 @@ def format_wei(wei: int) -> str:
 
 
 def format_duration(seconds: int) -> str:
-    """A short human form: `0s`, `45s`, `2h 5m`, `1d 3h`, `9d`."""
+    """A short human form, the two largest units, truncated: `0s`, `45s`, `2h 5m`, `1d 3h`, `9d`."""
     seconds = int(seconds)
     if seconds <= 0:
         return "0s"

@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from ape_sum.core.incentives import IncentiveKind, IncentiveKindError
+from ape_sum.core.refusals import refusal
 from ape_sum.exceptions import SumError
 
 UNIT_WEI = 10**12
@@ -138,10 +139,7 @@ class Scenario:
         if min(waits) < 0:
             raise SimulationError("wait times cannot be negative")
         if not waits[0] <= waits[1] <= waits[2]:
-            raise SimulationError(
-                "wait times must satisfy refund <= owner claim <= take-all "
-                f"(got {waits[0]} s, {waits[1]} s, {waits[2]} s)"
-            )
+            raise SimulationError(refusal("InvalidWaitTimes", *waits))
         for what, value in (("initial", self.initial_fraction), ("test", self.test_fraction)):
             if not 0 < value < 1 or math.isnan(value):
                 raise SimulationError(f"{what} fraction must be between 0 and 1, got {value}")

@@ -125,8 +125,3 @@ def _prepare(scenario: Scenario) -> tuple[PreparedData, Any, float]:
     if not prepared.stream or not prepared.test:
         raise SimulationError(f"{dataset.name}: too few samples for a simulation")
     return prepared, initial.model, baseline.accuracy
-
-
-def accuracy(model: Any, samples: list[Sample]) -> float:
-    predict = model.predict
-    return sum(1 for data, label in samples if predict(data) == label) / len(samples)

@@ -26,6 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ape_sum.core.metrics import accuracy
 from ape_sum.simulation.config import Scenario, SimulationError, to_wei
 from ape_sum.simulation.market import Contribution, MirrorTrainer, RuleViolation
 
@@ -155,10 +156,9 @@ class Simulation:
 
     def evaluate(self) -> float:
         predict = self.model.predict
-        right = sum(1 for data, label in self.test if predict(data) == label)
         self.evaluations += 1
         self.predictions += len(self.test)
-        return right / len(self.test)
+        return accuracy((predict(data) for data, _ in self.test), (label for _, label in self.test))
 
     def _record(self, now: int) -> None:
         balances = {a.name: a.balance for a in self.agents}

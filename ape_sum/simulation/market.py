@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ape_sum.core.incentives import Contribution as _Record
 from ape_sum.core.incentives import IncentiveKind, IncentiveMechanism, RuleViolation
+from ape_sum.core.records import Contribution as _Record
 
 __all__ = ["Contribution", "MirrorTrainer", "RuleViolation", "make_mechanism"]
 
@@ -25,10 +25,6 @@ class Contribution(_Record):
     """Index of the sample in the contribution stream."""
     cached_version: int = -1
     cached_prediction: int = -1
-
-    @property
-    def author_claimed(self) -> bool:
-        return self.has_claimed(self.author)
 
 
 def make_mechanism(

@@ -71,7 +71,7 @@ def test_full_session(invoke, deployed, samples, accounts, chain):
     # Bob's refund: the model disagrees with his label
     nonce = bob.nonce
     refused = invoke("refund", bad["tx"], "--account", "TEST::2", ok=False)
-    assert "the model now predicts" in refused.error
+    assert "the model disagrees with your label" in refused.error
     assert bob.nonce == nonce
     # Carol cannot report yet: no validated data of her own
     nonce = carol.nonce

@@ -12,7 +12,17 @@ from ape_sum.core.units import UnitError, format_duration, format_wei, parse_dur
 
 @pytest.mark.parametrize(
     ("text", "seconds"),
-    [("90", 90), ("1d", 86400), ("12h30m", 45000), ("1w2d", 9 * 86400), ("1.5h", 5400)],
+    [
+        ("90", 90),
+        ("90s", 90),
+        ("10min", 600),
+        ("1d", 86400),
+        ("1d12h", 129600),
+        ("12h30m", 45000),
+        ("1w", 7 * 86400),
+        ("1w2d", 9 * 86400),
+        ("1.5h", 5400),
+    ],
 )
 def test_parse_duration(text, seconds):
     assert parse_duration(text) == seconds

@@ -14,14 +14,10 @@ from typing import Any
 
 import pytest
 
-from ape_sum.core.incentives import (
-    Contribution,
-    DepositRefundTake,
-    IncentiveMechanism,
-    contribution_key,
-)
+from ape_sum.core.fixedpoint import TO_FLOAT
+from ape_sum.core.incentives import DepositRefundTake, IncentiveMechanism
+from ape_sum.core.records import Contribution, contribution_key
 
-TO_FLOAT = 1_000_000_000
 HOUR = 3600
 DAY = 24 * HOUR
 REFUND_WAIT = DAY

@@ -7,7 +7,8 @@ them; `model_kind(name)` finds one by any of its names.
 
 from __future__ import annotations
 
-from ape_sum.core.models.base import TO_FLOAT, Classifier, ModelInputError, ModelKindError
+from ape_sum.core.fixedpoint import TO_FLOAT
+from ape_sum.core.models.base import Classifier, ModelInputError, ModelKindError
 from ape_sum.core.models.naive_bayes import NaiveBayes
 from ape_sum.core.models.nearest_centroid import NearestCentroid, SparseNearestCentroid
 from ape_sum.core.models.perceptron import DensePerceptron, SparsePerceptron

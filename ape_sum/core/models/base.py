@@ -17,13 +17,7 @@ from ape_sum.exceptions import SumError
 if TYPE_CHECKING:
     from ape_sum.core.encoding import Encoder
 
-TO_FLOAT = 1_000_000_000
-UNIT_NORM_SQ = TO_FLOAT * TO_FLOAT
-NORM_TOLERANCE = 100_000_000_000
-INT64_MAX = 2**63 - 1
-INT64_MIN = -(2**63)
-#: Largest magnitude a packed int64 parameter may hold (int64.min is never stored).
-MAX_I64 = INT64_MAX
+from ape_sum.core.fixedpoint import NORM_TOLERANCE, UNIT_NORM_SQ, fits_int64
 
 
 class ModelKindError(SumError, ValueError):
@@ -38,15 +32,9 @@ class ModelInputError(SumError, ValueError):
         super().__init__(f"{error}: {detail}" if detail else error)
 
 
-def trunc_div(a: int, b: int) -> int:
-    """Integer division truncating toward zero, like Solidity's `/` on signed integers."""
-    q = abs(a) // abs(b)
-    return q if (a >= 0) == (b > 0) else -q
-
-
 def check_int64(values: Sequence[int]) -> None:
     for v in values:
-        if not INT64_MIN <= v <= INT64_MAX:
+        if not fits_int64(v):
             raise ModelInputError("ValueNotInt64", f"{v} does not fit int64")
 
 

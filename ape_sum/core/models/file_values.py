@@ -13,7 +13,8 @@ from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from typing import TYPE_CHECKING, Any
 
-from ape_sum.core.models.base import INT64_MAX, INT64_MIN, TO_FLOAT, Classifier, ModelInputError
+from ape_sum.core.fixedpoint import INT64_MAX, INT64_MIN, TO_FLOAT
+from ape_sum.core.models.base import Classifier, ModelInputError
 from ape_sum.exceptions import SumError
 
 if TYPE_CHECKING:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from ape_sum.core.fixedpoint import TO_FLOAT
 from ape_sum.core.models.base import (
-    TO_FLOAT,
     Classifier,
     ModelInputError,
     pack_lanes,

@@ -5,15 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from ape_sum.core.fixedpoint import INT64_MAX, TO_FLOAT, UNIT_NORM_SQ, trunc_div
 from ape_sum.core.models.base import (
-    TO_FLOAT,
     Classifier,
     ModelInputError,
     chunks,
     pack_lanes,
     packed_calls,
     slots_per_call,
-    trunc_div,
 )
 from ape_sum.core.models.file_values import (
     MAX_SPARSE_FEATURES,
@@ -36,10 +35,8 @@ if TYPE_CHECKING:
 
 MAX_I32 = 2**31 - 1
 MAX_U64 = 2**64 - 1
-MAX_SUM = 2**63 - 1
 MAX_DATA_COUNT = 2**32 - 1
 MAX_FEATURES = 2**32
-SCALE_SQ = TO_FLOAT * TO_FLOAT
 
 
 def _check_counts(counts: Sequence[int] | None, num_classes: int, limit: int) -> list[int]:
@@ -223,7 +220,7 @@ class SparseNearestCentroid(Classifier):
                 for f, v in sc.items():
                     if not 0 <= f < self.num_features:
                         raise ModelInputError("InitOutOfRange", f"feature {f}")
-                    if not 0 <= v <= MAX_SUM:
+                    if not 0 <= v <= INT64_MAX:
                         raise ModelInputError("ValueOutOfRange", f"sum {v}")
                     self.sums[f][c] = int(v)
         self.q = [sum(row[c] ** 2 for row in self.sums) for c in range(self.num_classes)]
@@ -282,7 +279,7 @@ class SparseNearestCentroid(Classifier):
             if n == 0:
                 continue
             a = sum(sums[f][c] for f in data)
-            e = k * n * n * SCALE_SQ + self.q[c] - 2 * a * n * TO_FLOAT
+            e = k * n * n * UNIT_NORM_SQ + self.q[c] - 2 * a * n * TO_FLOAT
             if best_n == 0 or e * best_n * best_n < best_e * n * n:
                 best, best_e, best_n = c, e, n
         return best
@@ -294,12 +291,12 @@ class SparseNearestCentroid(Classifier):
         if self.data_counts[c] >= MAX_DATA_COUNT:
             raise ModelInputError("ClassCountOverflow", f"class {c}")
         for f in data:
-            if self.sums[f][c] + TO_FLOAT > MAX_SUM:
+            if self.sums[f][c] + TO_FLOAT > INT64_MAX:
                 raise ModelInputError("ParameterOverflow", f"sum of feature {f}")
         q = self.q[c]
         for f in data:
             s = self.sums[f][c]
-            q += 2 * s * TO_FLOAT + SCALE_SQ
+            q += 2 * s * TO_FLOAT + UNIT_NORM_SQ
             self.sums[f][c] = s + TO_FLOAT
         self.q[c] = q
         self.data_counts[c] += 1

@@ -5,15 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from ape_sum.core.fixedpoint import INT64_MAX, INT64_MIN, TO_FLOAT, trunc_div
 from ape_sum.core.models.base import (
-    MAX_I64,
-    TO_FLOAT,
     Classifier,
     ModelInputError,
     pack_lanes,
     packed_calls,
     slots_per_call,
-    trunc_div,
 )
 from ape_sum.core.models.file_values import (
     DEFAULT_LEARNING_RATE,
@@ -48,7 +46,7 @@ class _Perceptron(Classifier):
     # A perceptron learns from mistakes only.
     noop_when_right: ClassVar[bool] = True
     #: Largest magnitude of a weight (the packed lane's range).
-    max_weight: ClassVar[int] = MAX_I64
+    max_weight: ClassVar[int] = INT64_MAX
     #: Packed layout: weights per slot and bits per lane.
     lanes: ClassVar[int] = 4
     lane_bits: ClassVar[int] = 64
@@ -68,9 +66,9 @@ class _Perceptron(Classifier):
             raise ModelInputError(
                 "WrongNumberOfClasses", f"got {len(self.classifications)}, expected 2"
             )
-        if learning_rate <= 0 or learning_rate > MAX_I64:
+        if learning_rate <= 0 or learning_rate > INT64_MAX:
             raise ModelInputError("InvalidParameter", f"learningRate {learning_rate}")
-        if not -(2**63) <= intercept <= MAX_I64:
+        if not INT64_MIN <= intercept <= INT64_MAX:
             raise ModelInputError("InvalidParameter", f"intercept {intercept} does not fit int64")
         self.intercept = int(intercept)
         self.learning_rate = int(learning_rate)
@@ -82,7 +80,7 @@ class _Perceptron(Classifier):
             # Any int64 but int64.min is accepted here (model files round-trip); a weight beyond
             # the contract's lane range (`max_weight`) is refused when deploying.
             for i, w in enumerate(weights):
-                if not -MAX_I64 <= w <= MAX_I64:
+                if not -INT64_MAX <= w <= INT64_MAX:
                     raise ModelInputError("ValueOutOfRange", f"weight {i} = {w}")
             self.weights = [int(w) for w in weights]
 

@@ -20,7 +20,6 @@ import numpy as np
 
 from ape_sum.core.datasets import Dataset, train_test_split
 from ape_sum.core.encoding import (
-    TO_FLOAT,
     BinsEncoder,
     DenseL2Encoder,
     Encoder,
@@ -31,7 +30,9 @@ from ape_sum.core.encoding import (
     parse_encoder_spec,
     to_fixed,
 )
-from ape_sum.core.models.base import MAX_I64, Classifier
+from ape_sum.core.fixedpoint import INT64_MAX, TO_FLOAT
+from ape_sum.core.metrics import accuracy
+from ape_sum.core.models.base import Classifier
 from ape_sum.core.models.naive_bayes import NaiveBayes
 from ape_sum.core.models.perceptron import DensePerceptron, SparsePerceptron
 from ape_sum.exceptions import SumError
@@ -136,11 +137,8 @@ def encode_dataset(encoder: Encoder, dataset: Dataset) -> tuple[list[list[int]],
 
 
 def evaluate(model: Classifier, vectors: Sequence[Sequence[int]], labels: Sequence[int]) -> float:
-    """Exact mirror accuracy (0.0 for no samples)."""
-    if len(vectors) == 0:
-        return 0.0
-    hits = sum(int(model.predict(x) == int(y)) for x, y in zip(vectors, labels, strict=True))
-    return hits / len(vectors)
+    """Exact mirror accuracy of `model` on `vectors` (0.0 for no samples)."""
+    return accuracy(map(model.predict, vectors), labels)
 
 
 def _design(vectors: Sequence[Sequence[int]], sparse: bool, n: int) -> Any:
@@ -168,7 +166,7 @@ def _perceptron_from_floats(
     # Scale weights and bias together (same predictions) so that, x 1e9, the weights fit the
     # contract's lanes (`max_weight`: int40 for the dense perceptron) and the bias fits int64.
     w_limit = _FLOAT_FIT_RANGE * cls.max_weight / TO_FLOAT
-    b_limit = _FLOAT_FIT_RANGE * MAX_I64 / TO_FLOAT
+    b_limit = _FLOAT_FIT_RANGE * INT64_MAX / TO_FLOAT
     excess = max(float(np.max(np.abs(weights), initial=0.0)) / w_limit, abs(bias) / b_limit)
     if excess > 1.0:
         weights, bias = weights / excess, bias / excess

@@ -10,7 +10,7 @@ from ape.exceptions import ContractLogicError
 from support.protocol import COST_WEIGHT, NEG, ONE_ETH, POS, set_time
 
 from ape_sum.chain.reverts import explain
-from ape_sum.core.incentives import contribution_key
+from ape_sum.core.records import contribution_key
 
 
 @pytest.mark.parametrize("elapsed", [1, 2, 3, 4, 15, 16, 17, 99, 3600, 86_399, 86_400, 10**7])

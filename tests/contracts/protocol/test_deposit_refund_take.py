@@ -28,7 +28,7 @@ def test_refund_too_early(stack_drt, alice):
     c = stack_drt.add(alice, POS, 1)
     ready = c.added_time + REFUND_WAIT
     err = refund_refused(stack_drt, c, alice, ready - 1, "TooEarly", readyAt=ready)
-    assert err.message == "too early: refundable in 1 s"
+    assert err.message == "too early: refund allowed in 1s"
     do_refund(stack_drt, c, alice, ready)
 
 
@@ -120,7 +120,7 @@ def test_report_too_early(stack_drt, alice, bob):
     c = stack_drt.add(alice, POS, 0)
     ready = c.added_time + REFUND_WAIT
     err = report_refused(stack_drt, c, bob, ready - 3600 * 3 - 60 * 12, "TooEarly", readyAt=ready)
-    assert err.message == "too early: reportable in 3 h 12 min"
+    assert err.message == "too early: reports allowed in 3h 12m"
 
 
 def test_report_claimed_twice(stack_drt, alice, bob, carol):

@@ -6,14 +6,9 @@ from math import isqrt
 
 import pytest
 
-from ape_sum.core.incentives import (
-    Contribution,
-    DepositRefundTake,
-    Points,
-    RuleViolation,
-    contribution_key,
-    format_duration,
-)
+from ape_sum.core.incentives import DepositRefundTake, Points, RuleViolation
+from ape_sum.core.records import Contribution, contribution_key
+from ape_sum.core.units import format_duration
 
 A, B, C, OWNER = "0x" + "aa" * 20, "0x" + "bb" * 20, "0x" + "cc" * 20, "0x" + "0e" * 20
 DAY = 86_400
@@ -26,13 +21,14 @@ def _drt(cost_weight=10**12):
 @pytest.mark.parametrize(
     ("seconds", "text"),
     [
-        (0, "0 s"),
-        (59, "59 s"),
-        (60, "1 min"),
-        (61, "2 min"),
-        (3 * 3600 + 12 * 60, "3 h 12 min"),
-        (2 * DAY + 3 * 3600, "2 d 3 h"),
-        (DAY, "1 d"),
+        (0, "0s"),
+        (59, "59s"),
+        (60, "1m"),
+        (61, "1m 1s"),
+        (3725, "1h 2m"),
+        (3 * 3600 + 12 * 60, "3h 12m"),
+        (2 * DAY + 3 * 3600, "2d 3h"),
+        (DAY, "1d"),
     ],
 )
 def test_format_duration(seconds, text):
@@ -76,7 +72,7 @@ def test_refund_refusals():
         m.check_refund(c, A, 2000 + DAY - 3 * 3600 - 12 * 60, 1)
     assert (info.value.code, info.value.message) == (
         "TooEarly",
-        "too early: refundable in 3 h 12 min",
+        "too early: refund allowed in 3h 12m",
     )
     with pytest.raises(RuleViolation) as info:
         m.check_refund(c, A, 2000 + DAY, 0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from support.protocol import NEG, ONE_ETH, POS, REFUND_WAIT, do_refund, do_report, refund_refused
 from support.protocol import report_refused as _report_refused
 
-NEVER = 2**256 - 1
+from ape_sum.core.records import NEVER
 
 
 def test_points_cost_is_zero_and_value_returned(stack_pts, alice):
