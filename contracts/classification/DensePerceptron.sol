@@ -2,6 +2,17 @@
 pragma solidity ^0.8.30;
 
 import {PerceptronBase} from "./PerceptronBase.sol";
+import {
+    BITS40,
+    LANES40,
+    MASK40,
+    MAX40,
+    ONES40,
+    PACKED_BITS,
+    PARAMS_SLOT,
+    TWO_MAX40,
+    X40
+} from "../libraries/PackedSlots.sol";
 
 /// @title DensePerceptron
 /// @notice Binary perceptron over dense L2-normalised inputs (x 1e9).
@@ -14,16 +25,6 @@ import {PerceptronBase} from "./PerceptronBase.sol";
 /// 240..255 zero. Six lanes rather than five int48 ones: 67 slots instead of 80 for 400 weights,
 /// 13 fewer cold reads on every predict and SSTOREs on every update and deployment.
 contract DensePerceptron is PerceptronBase {
-    uint256 private constant LANES = 6;
-    // Literal copies of PackedSlots constants, for inline assembly.
-    uint256 private constant X40 = 0x0000800000000080000000008000000000800000000080000000008000000000;
-    uint256 private constant ONES40 = 0x0000000000000100000000010000000001000000000100000000010000000001;
-    uint256 private constant PARAMS = 0xa116eccbdf58ce95d147d0972cecb4098c3ae2c8e920a6f7880449042e90728e;
-    uint256 private constant MAX40 = 0x7fffffffff;
-    uint256 private constant TWO_MAX40 = 0xfffffffffe;
-    uint256 private constant MASK40 = 0xffffffffff;
-    uint256 private constant LANE_BITS = 40;
-    uint256 private constant USED_BITS = 240;
     /// @dev Bytes of calldata per full slot of values (6 x 32).
     uint256 private constant SLOT_STRIDE = 0xc0;
 
@@ -44,27 +45,27 @@ contract DensePerceptron is PerceptronBase {
     /// @param words encoded slot words
     function initializePacked(uint256 startSlot, uint256[] calldata words) external onlyInitializer {
         uint256 n = numFeatures;
-        uint256 numSlots = (n + LANES - 1) / LANES;
+        uint256 numSlots = (n + LANES40 - 1) / LANES40;
         _checkChunk(startSlot, words.length, numSlots);
         // bits of the last slot past the last weight (must decode to zero)
-        uint256 tailShift = (n % LANES) * LANE_BITS;
+        uint256 tailShift = (n % LANES40) * BITS40;
         uint256 bad; // slot index + 1 of the first invalid word
         assembly {
-            let slot := add(PARAMS, startSlot)
-            let last := add(PARAMS, sub(numSlots, 1))
+            let slot := add(PARAMS_SLOT, startSlot)
+            let last := add(PARAMS_SLOT, sub(numSlots, 1))
             let p := words.offset
             for { let end := add(p, shl(5, words.length)) } lt(p, end) { p := add(p, 0x20) } {
                 let w := calldataload(p)
                 if w {
                     let fault := or(
-                        shr(USED_BITS, w),
+                        shr(PACKED_BITS, w),
                         and(and(sub(w, ONES40), not(w)), X40)
                     )
                     if and(eq(slot, last), iszero(iszero(tailShift))) {
                         fault := or(fault, shr(tailShift, xor(w, X40)))
                     }
                     if fault {
-                        bad := add(sub(slot, PARAMS), 1)
+                        bad := add(sub(slot, PARAMS_SLOT), 1)
                         break
                     }
                     sstore(slot, w)
@@ -79,8 +80,8 @@ contract DensePerceptron is PerceptronBase {
     /// @notice Weight `index` (x 1e9).
     function weights(uint256 index) external view returns (int64 w) {
         _checkChunk(index, 1, numFeatures);
-        uint256 slot = PARAMS + index / LANES;
-        uint256 sh = (index % LANES) * LANE_BITS;
+        uint256 slot = PARAMS_SLOT + index / LANES40;
+        uint256 sh = (index % LANES40) * BITS40;
         assembly {
             let raw := sload(slot)
             if raw { w := signextend(4, shr(sh, xor(raw, X40))) }
@@ -96,8 +97,8 @@ contract DensePerceptron is PerceptronBase {
         uint256 n = data.length;
         assembly {
             let p := data.offset
-            let slot := PARAMS
-            for { let full := add(p, mul(div(n, LANES), SLOT_STRIDE)) } lt(p, full) {} {
+            let slot := PARAMS_SLOT
+            for { let full := add(p, mul(div(n, LANES40), SLOT_STRIDE)) } lt(p, full) {} {
                 let w := sload(slot)
                 if w { w := xor(w, X40) }
                 let v := add(signextend(4, w), sdiv(mul(calldataload(p), lr), 1000000000))
@@ -135,7 +136,7 @@ contract DensePerceptron is PerceptronBase {
                 out := or(out, shl(200, and(v, MASK40)))
                 if and(o, iszero(badIndex)) {
                     // rare: find the first lane of this slot that left the range
-                    for { let l := 0 } lt(l, LANES) { l := add(l, 1) } {
+                    for { let l := 0 } lt(l, LANES40) { l := add(l, 1) } {
                         let u := add(
                             signextend(4, shr(mul(l, 40), w)),
                             sdiv(mul(calldataload(add(p, shl(5, l))), lr), 1000000000)
@@ -184,8 +185,8 @@ contract DensePerceptron is PerceptronBase {
         uint256 bad; // OR of every x + 2^63: reaches bit 64 iff some word is not an int64
         assembly {
             let p := data.offset
-            let slot := PARAMS
-            for { let full := add(p, mul(div(n, LANES), SLOT_STRIDE)) } lt(p, full) {} {
+            let slot := PARAMS_SLOT
+            for { let full := add(p, mul(div(n, LANES40), SLOT_STRIDE)) } lt(p, full) {} {
                 let w := sload(slot)
                 if w { w := xor(w, X40) }
                 let x := calldataload(p)

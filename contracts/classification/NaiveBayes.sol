@@ -3,7 +3,17 @@ pragma solidity ^0.8.30;
 
 import {ClassifierBase} from "./ClassifierBase.sol";
 import {IClassifier} from "../interfaces/IClassifier.sol";
-import {PackedSlots as P} from "../libraries/PackedSlots.sol";
+import {
+    PackedSlots as P,
+    LANES32,
+    MASK64,
+    MAXU32,
+    META_MARK,
+    META_SLOT,
+    ONES32,
+    PARAMS_SLOT,
+    X32
+} from "../libraries/PackedSlots.sol";
 
 /// @title NaiveBayes
 /// @notice Multinomial naive Bayes over sparse inputs (`data` = indices of the features present;
@@ -18,17 +28,11 @@ import {PackedSlots as P} from "../libraries/PackedSlots.sol";
 /// feature's counts share a slot. Per class one metadata word at `META_SLOT + class`:
 /// bits 0..63 `n_c`, bits 64..127 `total_c` (sum of the class's feature counts), bit 255 marker.
 contract NaiveBayes is ClassifierBase {
-    uint256 private constant LANES = 8;
-    uint256 private constant MAX_COUNT = type(uint32).max - 1;
     uint256 private constant MAX_CLASS_COUNT = type(uint64).max;
     uint256 private constant MAX_SMOOTHING = 1e18;
     uint256 private constant MAX_FEATURES = 1 << 32;
     uint256 private constant SHIFT = 64;
     uint256 private constant SCALE = 1e9;
-    // Literal constants for inline assembly (PackedSlots.PARAMS_SLOT / ONES32, 2^128, 2^192).
-    uint256 private constant PARAMS = 0xa116eccbdf58ce95d147d0972cecb4098c3ae2c8e920a6f7880449042e90728e;
-    uint256 private constant ONES32 = 0x0000000100000001000000010000000100000001000000010000000100000001;
-    uint256 private constant HIGHS32 = 0x8000000080000000800000008000000080000000800000008000000080000000;
     uint256 private constant LOW = 0x100000000000000000000000000000000;
     uint256 private constant HIGH = 0x1000000000000000000000000000000000000000000000000;
 
@@ -74,35 +78,35 @@ contract NaiveBayes is ClassifierBase {
     function initializePacked(uint256 startSlot, uint256[] calldata words) external onlyInitializer {
         uint256 numClasses = NUM_CLASSES;
         uint256 size = numFeatures * numClasses;
-        uint256 numSlots = (size + LANES - 1) / LANES;
+        uint256 numSlots = (size + LANES32 - 1) / LANES32;
         _checkChunk(startSlot, words.length, numSlots);
         uint256[] memory totals = new uint256[](numClasses);
         for (uint256 c; c < numClasses; ++c) {
             (, totals[c]) = _meta(c);
         }
-        uint256 tailShift = (size % LANES) * 32;
+        uint256 tailShift = (size % LANES32) * 32;
         uint256 bad; // slot index + 1 of the first invalid word
         assembly {
             let t := add(totals, 0x20)
-            let slot := add(PARAMS, startSlot)
-            let last := add(PARAMS, sub(numSlots, 1))
+            let slot := add(PARAMS_SLOT, startSlot)
+            let last := add(PARAMS_SLOT, sub(numSlots, 1))
             let p := words.offset
             for { let end := add(p, shl(5, words.length)) } lt(p, end) { p := add(p, 0x20) } {
                 let w := calldataload(p)
                 if w {
                     // a zero lane would be count -1
-                    let fault := and(and(sub(w, ONES32), not(w)), HIGHS32)
+                    let fault := and(and(sub(w, ONES32), not(w)), X32)
                     let plain := sub(w, ONES32)
                     if and(eq(slot, last), iszero(iszero(tailShift))) {
                         fault := or(fault, shr(tailShift, plain))
                     }
                     if fault {
-                        bad := add(sub(slot, PARAMS), 1)
+                        bad := add(sub(slot, PARAMS_SLOT), 1)
                         break
                     }
                     let old := sload(slot)
                     if old { old := sub(old, ONES32) }
-                    let c := mod(shl(3, sub(slot, PARAMS)), numClasses)
+                    let c := mod(shl(3, sub(slot, PARAMS_SLOT)), numClasses)
                     for { let sh := 0 } lt(sh, 256) { sh := add(sh, 32) } {
                         let q := add(t, shl(5, c))
                         mstore(
@@ -133,7 +137,7 @@ contract NaiveBayes is ClassifierBase {
     function featureCount(uint256 feature, uint256 classification) external view returns (uint256) {
         uint256 i = feature * NUM_CLASSES + classification;
         _checkChunk(i, 1, numFeatures * NUM_CLASSES);
-        return P.getU32(P.load32u(P.PARAMS_SLOT + i / LANES), i % LANES);
+        return P.getU32(P.load32u(PARAMS_SLOT + i / LANES32), i % LANES32);
     }
 
     /// @notice `(n_c, total_c)`: samples seen and sum of feature counts of class `classification`.
@@ -185,11 +189,11 @@ contract NaiveBayes is ClassifierBase {
         _storeMeta(classification, n + 1, total + len);
         for (uint256 j; j < len; ) {
             uint256 i = uint256(int256(data[j])) * numClasses + classification;
-            uint256 slot = P.PARAMS_SLOT + i / LANES;
+            uint256 slot = PARAMS_SLOT + i / LANES32;
             uint256 plain = P.load32u(slot);
-            uint256 v = P.getU32(plain, i % LANES) + 1;
-            if (v > MAX_COUNT) revert ParameterOverflow(i, int256(v));
-            P.store32u(slot, P.set32(plain, i % LANES, v));
+            uint256 v = P.getU32(plain, i % LANES32) + 1;
+            if (v > MAXU32) revert ParameterOverflow(i, int256(v));
+            P.store32u(slot, P.set32(plain, i % LANES32, v));
             unchecked {
                 ++j;
             }
@@ -213,7 +217,7 @@ contract NaiveBayes is ClassifierBase {
             let end := add(data.offset, shl(5, data.length))
             for { let p := data.offset } lt(p, end) { p := add(p, 0x20) } {
                 let i := add(mul(calldataload(p), numClasses), c)
-                let raw := sload(add(PARAMS, shr(3, i)))
+                let raw := sload(add(PARAMS_SLOT, shr(3, i)))
                 let count := 0
                 if raw { count := and(shr(shl(5, and(i, 7)), sub(raw, ONES32)), 0xffffffff) }
                 // m < 2^192 and count * 1e9 + alpha < 2^63: no overflow; den > 0.
@@ -264,17 +268,17 @@ contract NaiveBayes is ClassifierBase {
 
     function _meta(uint256 c) private view returns (uint256 n, uint256 total) {
         uint256 w;
-        uint256 slot = P.META_SLOT + c;
+        uint256 slot = META_SLOT + c;
         assembly {
             w := sload(slot)
         }
-        n = w & P.MASK64;
-        total = (w >> SHIFT) & P.MASK64;
+        n = w & MASK64;
+        total = (w >> SHIFT) & MASK64;
     }
 
     function _storeMeta(uint256 c, uint256 n, uint256 total) private {
-        uint256 w = P.META_MARK | (total << SHIFT) | n;
-        uint256 slot = P.META_SLOT + c;
+        uint256 w = META_MARK | (total << SHIFT) | n;
+        uint256 slot = META_SLOT + c;
         assembly {
             sstore(slot, w)
         }

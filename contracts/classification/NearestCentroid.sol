@@ -3,7 +3,16 @@ pragma solidity ^0.8.30;
 
 import {ClassifierBase} from "./ClassifierBase.sol";
 import {IClassifier} from "../interfaces/IClassifier.sol";
-import {PackedSlots as P} from "../libraries/PackedSlots.sol";
+import {
+    PackedSlots as P,
+    LANES32,
+    MASK64,
+    META_MARK,
+    META_SLOT,
+    ONES32,
+    PARAMS_SLOT,
+    X32
+} from "../libraries/PackedSlots.sol";
 
 /// @title NearestCentroid
 /// @notice Nearest centroid over dense L2-normalised inputs (x 1e9). Predicts the class minimising
@@ -14,13 +23,8 @@ import {PackedSlots as P} from "../libraries/PackedSlots.sol";
 /// `PARAMS_SLOT + c * slotsPerClass + i / 8`, lane `i % 8`. Per class one metadata word at
 /// `META_SLOT + c`: bits 0..63 data count, bits 64..254 `||c||^2` (exact), bit 255 marker.
 contract NearestCentroid is ClassifierBase {
-    // Literal copies of PackedSlots constants, for inline assembly.
-    uint256 private constant X32 = 0x8000000080000000800000008000000080000000800000008000000080000000;
-    uint256 private constant PARAMS = 0xa116eccbdf58ce95d147d0972cecb4098c3ae2c8e920a6f7880449042e90728e;
-    uint256 private constant LANES = 8;
     uint256 private constant SHIFT = 64;
     uint256 private constant NORM_MASK = (1 << 191) - 1;
-    uint256 private constant ONES32 = 0x0000000100000001000000010000000100000001000000010000000100000001;
     /// @dev Bytes of calldata per full slot of values (8 x 32).
     uint256 private constant SLOT_STRIDE = 0x100;
     /// @dev Pair arithmetic of `predict` (see `_dots`): lanes are offset by 2^31, sums live in
@@ -47,7 +51,7 @@ contract NearestCentroid is ClassifierBase {
             revert LengthMismatch(dataCounts.length, classNames.length);
         }
         if (dimension > MAX_DIMENSION) revert InvalidParameter("dimension", int256(dimension));
-        slotsPerClass = (dimension + LANES - 1) / LANES;
+        slotsPerClass = (dimension + LANES32 - 1) / LANES32;
         for (uint256 c; c < dataCounts.length; ++c) {
             _storeMeta(c, dataCounts[c], 0);
         }
@@ -70,7 +74,7 @@ contract NearestCentroid is ClassifierBase {
         for (uint256 c; c < numClasses; ++c) {
             (, norms[c]) = _meta(c);
         }
-        uint256 tailShift = (numFeatures % LANES) * 32;
+        uint256 tailShift = (numFeatures % LANES32) * 32;
         uint256 bad; // slot index + 1 of the first invalid word
         assembly {
             let p := words.offset
@@ -88,7 +92,7 @@ contract NearestCentroid is ClassifierBase {
                         bad := add(j, 1)
                         break
                     }
-                    let slot := add(PARAMS, j)
+                    let slot := add(PARAMS_SLOT, j)
                     let old := sload(slot)
                     if old { old := xor(old, X32) }
                     let q := add(add(norms, 0x20), shl(5, div(j, perClass)))
@@ -116,8 +120,8 @@ contract NearestCentroid is ClassifierBase {
     function centroid(uint256 classification, uint256 index) external view returns (int256) {
         if (classification >= NUM_CLASSES) revert ClassIndexOutOfRange(classification, NUM_CLASSES);
         _checkChunk(index, 1, numFeatures);
-        uint256 slot = P.PARAMS_SLOT + classification * slotsPerClass + index / LANES;
-        return P.getI32(P.load32s(slot), index % LANES);
+        uint256 slot = PARAMS_SLOT + classification * slotsPerClass + index / LANES32;
+        return P.getI32(P.load32s(slot), index % LANES32);
     }
 
     /// @notice `(dataCount, squaredNorm)` of class `classification`'s centroid.
@@ -145,7 +149,7 @@ contract NearestCentroid is ClassifierBase {
         _checkDimension(data.length);
         (uint256 n, ) = _meta(classification);
         (uint256 norm, uint256 s, uint256 bad) =
-            _move(data, PARAMS + classification * slotsPerClass, n);
+            _move(data, PARAMS_SLOT + classification * slotsPerClass, n);
         _checkNorm(bad, s); // reverting undoes the move
         if (n == type(uint64).max) revert ClassCountOverflow(classification);
         _storeMeta(classification, n + 1, norm);
@@ -179,8 +183,8 @@ contract NearestCentroid is ClassifierBase {
         returns (int256 s0, int256 s1)
     {
         uint256 perClass = slotsPerClass;
-        uint256 base0 = PARAMS + c0 * perClass;
-        uint256 base1 = PARAMS + c1 * perClass;
+        uint256 base0 = PARAMS_SLOT + c0 * perClass;
+        uint256 base1 = PARAMS_SLOT + c1 * perClass;
         uint256 acc;
         if (check) {
             uint256 s;
@@ -414,17 +418,17 @@ contract NearestCentroid is ClassifierBase {
 
     function _meta(uint256 c) private view returns (uint256 n, uint256 norm) {
         uint256 w;
-        uint256 slot = P.META_SLOT + c;
+        uint256 slot = META_SLOT + c;
         assembly {
             w := sload(slot)
         }
-        n = w & P.MASK64;
+        n = w & MASK64;
         norm = (w >> SHIFT) & NORM_MASK;
     }
 
     function _storeMeta(uint256 c, uint256 n, uint256 norm) private {
-        uint256 w = P.META_MARK | (norm << SHIFT) | n;
-        uint256 slot = P.META_SLOT + c;
+        uint256 w = META_MARK | (norm << SHIFT) | n;
+        uint256 slot = META_SLOT + c;
         assembly {
             sstore(slot, w)
         }

@@ -3,7 +3,14 @@ pragma solidity ^0.8.30;
 
 import {ClassifierBase} from "./ClassifierBase.sol";
 import {IClassifier} from "../interfaces/IClassifier.sol";
-import {PackedSlots as P} from "../libraries/PackedSlots.sol";
+import {
+    PackedSlots as P,
+    LANES64,
+    MASK64,
+    META_MARK,
+    META_SLOT,
+    PARAMS_SLOT
+} from "../libraries/PackedSlots.sol";
 
 /// @title SparseNearestCentroid
 /// @notice Nearest centroid over sparse binary inputs: `data` = strictly increasing indices of the
@@ -18,7 +25,6 @@ import {PackedSlots as P} from "../libraries/PackedSlots.sol";
 /// @dev Sums: uint64 x4 per slot (XOR offset) at flat index `feature * numClasses + class`. Per
 /// class one metadata word at `META_SLOT + c`: bits 0..63 `n_c`, bits 64..254 `Q_c`, bit 255 marker.
 contract SparseNearestCentroid is ClassifierBase {
-    uint256 private constant LANES = 4;
     uint256 private constant SHIFT = 64;
     uint256 private constant Q_MASK = (1 << 191) - 1;
     uint256 private constant MAX_SUM = uint256(uint64(type(int64).max));
@@ -58,10 +64,10 @@ contract SparseNearestCentroid is ClassifierBase {
             uint256 i = startIndex + j;
             uint256 v = sums[j];
             if (v > MAX_SUM) revert ValueOutOfRange(i, int256(v));
-            uint256 slot = P.PARAMS_SLOT + i / LANES;
+            uint256 slot = PARAMS_SLOT + i / LANES64;
             uint256 plain = P.load64(slot);
-            uint256 old = P.getU64(plain, i % LANES);
-            P.store64(slot, P.set64(plain, i % LANES, v));
+            uint256 old = P.getU64(plain, i % LANES64);
+            P.store64(slot, P.set64(plain, i % LANES64, v));
             uint256 c = i % numClasses;
             (uint256 n, uint256 q) = _meta(c);
             _storeMeta(c, n, q + v * v - old * old);
@@ -73,7 +79,7 @@ contract SparseNearestCentroid is ClassifierBase {
     function featureSum(uint256 feature, uint256 classification) external view returns (uint256) {
         uint256 i = feature * NUM_CLASSES + classification;
         _checkChunk(i, 1, numFeatures * NUM_CLASSES);
-        return P.getU64(P.load64(P.PARAMS_SLOT + i / LANES), i % LANES);
+        return P.getU64(P.load64(PARAMS_SLOT + i / LANES64), i % LANES64);
     }
 
     /// @notice `(n_c, Q_c)` of class `classification`.
@@ -107,7 +113,7 @@ contract SparseNearestCentroid is ClassifierBase {
                 for (uint256 j; j < k; ) {
                     uint256 i = uint256(int256(data[j])) * numClasses + c;
                     unchecked {
-                        a += P.getU64(P.load64(P.PARAMS_SLOT + i / LANES), i % LANES);
+                        a += P.getU64(P.load64(PARAMS_SLOT + i / LANES64), i % LANES64);
                         ++j;
                     }
                 }
@@ -135,11 +141,11 @@ contract SparseNearestCentroid is ClassifierBase {
         uint256 k = data.length;
         for (uint256 j; j < k; ) {
             uint256 i = uint256(int256(data[j])) * numClasses + classification;
-            uint256 slot = P.PARAMS_SLOT + i / LANES;
+            uint256 slot = PARAMS_SLOT + i / LANES64;
             uint256 plain = P.load64(slot);
-            uint256 s = P.getU64(plain, i % LANES);
+            uint256 s = P.getU64(plain, i % LANES64);
             if (s + SCALE > MAX_SUM) revert ParameterOverflow(i, int256(s + SCALE));
-            P.store64(slot, P.set64(plain, i % LANES, s + SCALE));
+            P.store64(slot, P.set64(plain, i % LANES64, s + SCALE));
             // (s + 1e9)^2 - s^2
             q += 2 * s * SCALE + SCALE_SQ;
             unchecked {
@@ -167,17 +173,17 @@ contract SparseNearestCentroid is ClassifierBase {
 
     function _meta(uint256 c) private view returns (uint256 n, uint256 q) {
         uint256 w;
-        uint256 slot = P.META_SLOT + c;
+        uint256 slot = META_SLOT + c;
         assembly {
             w := sload(slot)
         }
-        n = w & P.MASK64;
+        n = w & MASK64;
         q = (w >> SHIFT) & Q_MASK;
     }
 
     function _storeMeta(uint256 c, uint256 n, uint256 q) private {
-        uint256 w = P.META_MARK | (q << SHIFT) | n;
-        uint256 slot = P.META_SLOT + c;
+        uint256 w = META_MARK | (q << SHIFT) | n;
+        uint256 slot = META_SLOT + c;
         assembly {
             sstore(slot, w)
         }

@@ -1,41 +1,120 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.30;
 
+/// @dev Storage layout of the classifiers, in one place. Every constant below is a file-level
+/// constant with a literal value so that contracts import it by name and use it in inline assembly
+/// as well as in Solidity (a library constant `PackedSlots.X` cannot be named in assembly); no
+/// contract keeps a copy. Lane `l` of a slot of `w`-bit lanes occupies bits `[w * l, w * (l + 1))`.
+
+/*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+/*                           SLOTS                            */
+/*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
+
+/// @dev Base slot of every classifier's packed parameter array: keccak256("ape-sum.classifier.params").
+uint256 constant PARAMS_SLOT = 0xa116eccbdf58ce95d147d0972cecb4098c3ae2c8e920a6f7880449042e90728e;
+/// @dev Base slot of the per-class metadata words: keccak256("ape-sum.classifier.meta").
+uint256 constant META_SLOT = 0x8496ba62cfad1d45bdb6de2561af03abdd5bdd136f6102b86b0bb485057f894a;
+
+/*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+/*                   UINT64 X4 (XOR 2^63)                     */
+/*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
+
+/// @dev Lanes per slot of the uint64 encoding.
+uint256 constant LANES64 = 4;
+/// @dev Mask of one 64-bit lane.
+uint256 constant MASK64 = 0xffffffffffffffff;
+/// @dev Offset pattern of the uint64 x4 encoding (lane = value XOR 2^63; values below 2^63).
+uint256 constant X64 = 0x8000000000000000800000000000000080000000000000008000000000000000;
+
+/*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+/*        INT32 X8 (XOR 2^31) AND UINT32 X8 (VALUE + 1)       */
+/*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
+
+/// @dev Lanes per slot of the 32-bit encodings.
+uint256 constant LANES32 = 8;
+/// @dev Bits per lane of the 32-bit encodings.
+uint256 constant BITS32 = 32;
+/// @dev Mask of one 32-bit lane.
+uint256 constant MASK32 = 0xffffffff;
+/// @dev Offset pattern of the int32 x8 encoding (lane = two's complement XOR 2^31; int32.min is
+/// never stored). Also the top bit of every 32-bit lane, for the zero-lane test.
+uint256 constant X32 = 0x8000000080000000800000008000000080000000800000008000000080000000;
+/// @dev Offset pattern of the uint32 x8 encoding (lane = value + 1), and the lowest bit of every
+/// 32-bit lane.
+uint256 constant ONES32 = 0x0000000100000001000000010000000100000001000000010000000100000001;
+/// @dev Largest value of the uint32 x8 encoding (2^32 - 2: the lane 2^32 - 1 holds it).
+uint256 constant MAXU32 = 0xfffffffe;
+
+/*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+/*              INT48 X5 (SPARSE PERCEPTRON WEIGHTS)          */
+/*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
+
+/// @dev Lanes per slot of the int48 encoding (bits 240..255 of a slot stay zero).
+uint256 constant LANES48 = 5;
+/// @dev Bits per lane of the int48 encoding.
+uint256 constant BITS48 = 48;
+/// @dev Mask of one 48-bit lane.
+uint256 constant MASK48 = 0xffffffffffff;
+/// @dev Largest magnitude of an int48 lane value, 2^47 - 1 (int48.min is never stored).
+uint256 constant MAX48 = 0x7fffffffffff;
+/// @dev The per-lane offset, 2^47 (lane = two's complement XOR 2^47), and its bit position.
+uint256 constant BIAS48 = 0x800000000000;
+uint256 constant BIAS48_BIT = 47;
+/// @dev Offset pattern of the int48 x5 encoding: the stored word of five zero weights. Also the
+/// top bit of every lane, for the zero-lane test.
+uint256 constant X48 = 0x0000800000000000800000000000800000000000800000000000800000000000;
+/// @dev Lowest bit of every 48-bit lane (for the zero-lane test).
+uint256 constant ONES48 = 0x0000000000000001000000000001000000000001000000000001000000000001;
+
+/*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+/*              INT40 X6 (DENSE PERCEPTRON WEIGHTS)           */
+/*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
+
+/// @dev Lanes per slot of the int40 encoding (bits 240..255 of a slot stay zero).
+uint256 constant LANES40 = 6;
+/// @dev Bits per lane of the int40 encoding.
+uint256 constant BITS40 = 40;
+/// @dev Mask of one 40-bit lane.
+uint256 constant MASK40 = 0xffffffffff;
+/// @dev Largest magnitude of an int40 lane value, 2^39 - 1 (int40.min is never stored).
+uint256 constant MAX40 = 0x7fffffffff;
+/// @dev 2 * MAX40: `v` is within `[-MAX40, MAX40]` iff `v + MAX40 <= TWO_MAX40` (unsigned).
+uint256 constant TWO_MAX40 = 0xfffffffffe;
+/// @dev Offset pattern of the int40 x6 encoding (lane = two's complement XOR 2^39): the stored word
+/// of six zero weights. Also the top bit of every lane, for the zero-lane test.
+uint256 constant X40 = 0x0000800000000080000000008000000000800000000080000000008000000000;
+/// @dev Lowest bit of every 40-bit lane (for the zero-lane test).
+uint256 constant ONES40 = 0x0000000000000100000000010000000001000000000100000000010000000001;
+
+/// @dev Bits of a perceptron weight slot that hold lanes (5 x 48 = 6 x 40); the rest must be zero.
+uint256 constant PACKED_BITS = 240;
+
+/*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+/*                     PER-CLASS METADATA                     */
+/*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
+
+/// @dev Bit set in every stored metadata word so that it is never zero.
+uint256 constant META_MARK = 1 << 255;
+/// @dev A metadata word: count in bits `[0, 64)` (mask `MASK64`), value in bits `[64, 255)`.
+uint256 constant META_VALUE_SHIFT = 64;
+uint256 constant META_VALUE_MASK = (1 << 191) - 1;
+
 /// @title PackedSlots
 /// @notice Storage helpers for the classifiers: fixed-point values packed several to a slot, stored
 /// with an offset so that a slot holding only zeros is *not* the zero word. Writing a parameter on a
 /// hot path (update) is then always a non-zero to non-zero SSTORE (2,900 gas), never 20,000, once
 /// the slot has been initialised (deployment writes every slot). A raw zero slot (never written)
 /// still decodes to all-zero values.
-/// @dev Encodings (lane `l` of a slot occupies bits `[w*l, w*(l+1))`):
+/// @dev Encodings (the constants above):
 /// - int32 x8: lane = two's complement XOR 0x80000000 (int32.min is never stored);
 /// - uint32 x8: lane = value + 1 (so values are at most 2^32 - 2);
-/// - uint64 x4: lane = value XOR 2^63 (values below 2^63).
+/// - uint64 x4: lane = value XOR 2^63 (values below 2^63);
+/// - int48 x5 and int40 x6 (the perceptrons' weights, read and written in their own assembly):
+///   lane = two's complement XOR 2^47 / 2^39, bits 240..255 zero.
 /// "Plain" words are the decoded lanes (two's complement / unsigned), same lane positions.
-/// The perceptrons pack their own lanes (int48 x5, int40 x6) in assembly, with the same offset idea.
+/// Per class `c` one metadata word at `META_SLOT + c`: a count (bits 0..63), a value (bits
+/// 64..254) and the marker bit 255.
 library PackedSlots {
-    /// @dev Base slot of every classifier's packed parameter array: keccak256("ape-sum.classifier.params").
-    uint256 internal constant PARAMS_SLOT =
-        0xa116eccbdf58ce95d147d0972cecb4098c3ae2c8e920a6f7880449042e90728e;
-    /// @dev Base slot of the per-class metadata words: keccak256("ape-sum.classifier.meta").
-    uint256 internal constant META_SLOT =
-        0x8496ba62cfad1d45bdb6de2561af03abdd5bdd136f6102b86b0bb485057f894a;
-    /// @dev Bit set in every stored metadata word so that it is never zero.
-    uint256 internal constant META_MARK = 1 << 255;
-
-    /// @dev Offset pattern of the uint64 x4 encoding.
-    uint256 internal constant X64 =
-        0x8000000000000000800000000000000080000000000000008000000000000000;
-    /// @dev Offset pattern of the int32 x8 encoding.
-    uint256 internal constant X32 =
-        0x8000000080000000800000008000000080000000800000008000000080000000;
-    /// @dev Offset pattern of the uint32 x8 encoding (+1 per lane).
-    uint256 internal constant ONES32 =
-        0x0000000100000001000000010000000100000001000000010000000100000001;
-
-    uint256 internal constant MASK64 = 0xffffffffffffffff;
-    uint256 internal constant MASK32 = 0xffffffff;
-
     // ---- uint64 x4 (XOR offset) ----
 
     /// @dev Decoded word of 64-bit lanes at `slot`.
