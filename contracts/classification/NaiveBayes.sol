@@ -6,10 +6,7 @@ import {IClassifier} from "../interfaces/IClassifier.sol";
 import {
     PackedSlots as P,
     LANES32,
-    MASK64,
     MAXU32,
-    META_MARK,
-    META_SLOT,
     ONES32,
     PARAMS_SLOT,
     X32
@@ -26,7 +23,8 @@ import {
 /// `n_c == 0` scores zero; ties go to the lowest class.
 /// @dev Counts: uint32 x8 per slot (+1 offset) at flat index `feature * numClasses + class`, so one
 /// feature's counts share a slot. Per class one metadata word at `META_SLOT + class`:
-/// bits 0..63 `n_c`, bits 64..127 `total_c` (sum of the class's feature counts), bit 255 marker.
+/// bits 0..63 `n_c`, bits 64..254 `total_c` (sum of the class's feature counts, below 2^64), bit
+/// 255 marker (`PackedSlots.loadMeta` / `storeMeta`).
 contract NaiveBayes is ClassifierBase {
     uint256 private constant MAX_CLASS_COUNT = type(uint64).max;
     uint256 private constant MAX_SMOOTHING = 1e18;
@@ -61,7 +59,7 @@ contract NaiveBayes is ClassifierBase {
         smoothingFactor = smoothingFactor_;
         ALPHA_F = smoothingFactor_ * numFeatures_;
         for (uint256 c; c < classCounts.length; ++c) {
-            _storeMeta(c, classCounts[c], 0);
+            P.storeMeta(c, classCounts[c], 0);
         }
     }
 
@@ -82,7 +80,7 @@ contract NaiveBayes is ClassifierBase {
         _checkChunk(startSlot, words.length, numSlots);
         uint256[] memory totals = new uint256[](numClasses);
         for (uint256 c; c < numClasses; ++c) {
-            (, totals[c]) = _meta(c);
+            (, totals[c]) = P.loadMeta(c);
         }
         uint256 tailShift = (size % LANES32) * 32;
         uint256 bad; // slot index + 1 of the first invalid word
@@ -127,8 +125,8 @@ contract NaiveBayes is ClassifierBase {
         if (bad != 0) revert InvalidPackedWord(bad - 1, words[bad - 1 - startSlot]);
         for (uint256 c; c < numClasses; ++c) {
             if (totals[c] > MAX_CLASS_COUNT) revert ClassCountOverflow(uint64(c));
-            (uint256 n, ) = _meta(c);
-            _storeMeta(c, n, totals[c]);
+            (uint256 n, ) = P.loadMeta(c);
+            P.storeMeta(c, n, totals[c]);
         }
         emit PackedInitialized(startSlot, words.length);
     }
@@ -143,7 +141,7 @@ contract NaiveBayes is ClassifierBase {
     /// @notice `(n_c, total_c)`: samples seen and sum of feature counts of class `classification`.
     function classCounts(uint256 classification) external view returns (uint256 n, uint256 total) {
         if (classification >= NUM_CLASSES) revert ClassIndexOutOfRange(classification, NUM_CLASSES);
-        return _meta(classification);
+        return P.loadMeta(classification);
     }
 
     /// @inheritdoc IClassifier
@@ -181,12 +179,12 @@ contract NaiveBayes is ClassifierBase {
         _checkUpdate(classification);
         _checkIndices(data);
         uint256 numClasses = NUM_CLASSES;
-        (uint256 n, uint256 total) = _meta(classification);
+        (uint256 n, uint256 total) = P.loadMeta(classification);
         uint256 len = data.length;
         if (n + 1 > MAX_CLASS_COUNT || total + len > MAX_CLASS_COUNT) {
             revert ClassCountOverflow(classification);
         }
-        _storeMeta(classification, n + 1, total + len);
+        P.storeMeta(classification, n + 1, total + len);
         for (uint256 j; j < len; ) {
             uint256 i = uint256(int256(data[j])) * numClasses + classification;
             uint256 slot = PARAMS_SLOT + i / LANES32;
@@ -207,7 +205,7 @@ contract NaiveBayes is ClassifierBase {
         view
         returns (uint256 m, int256 e)
     {
-        (uint256 n, uint256 total) = _meta(c);
+        (uint256 n, uint256 total) = P.loadMeta(c);
         if (n == 0) return (0, 0);
         uint256 alpha = smoothingFactor;
         uint256 den = total * SCALE + ALPHA_F;
@@ -264,23 +262,5 @@ contract NaiveBayes is ClassifierBase {
             }
         }
         if (bad != 0) _sparseIndex(data[bad - 1], n); // reverts with IndexOutOfRange
-    }
-
-    function _meta(uint256 c) private view returns (uint256 n, uint256 total) {
-        uint256 w;
-        uint256 slot = META_SLOT + c;
-        assembly {
-            w := sload(slot)
-        }
-        n = w & MASK64;
-        total = (w >> SHIFT) & MASK64;
-    }
-
-    function _storeMeta(uint256 c, uint256 n, uint256 total) private {
-        uint256 w = META_MARK | (total << SHIFT) | n;
-        uint256 slot = META_SLOT + c;
-        assembly {
-            sstore(slot, w)
-        }
     }
 }

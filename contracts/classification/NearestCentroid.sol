@@ -6,9 +6,6 @@ import {IClassifier} from "../interfaces/IClassifier.sol";
 import {
     PackedSlots as P,
     LANES32,
-    MASK64,
-    META_MARK,
-    META_SLOT,
     ONES32,
     PARAMS_SLOT,
     X32
@@ -21,10 +18,9 @@ import {
 /// `c_i = (c_i * n + x_i) / (n + 1)` (truncating toward zero) and increments its data count `n`.
 /// @dev Centroids: int32 x8 per slot (values of normalised data lie within +-1e9), class `c` at
 /// `PARAMS_SLOT + c * slotsPerClass + i / 8`, lane `i % 8`. Per class one metadata word at
-/// `META_SLOT + c`: bits 0..63 data count, bits 64..254 `||c||^2` (exact), bit 255 marker.
+/// `META_SLOT + c`: bits 0..63 data count, bits 64..254 `||c||^2` (exact), bit 255 marker
+/// (`PackedSlots.loadMeta` / `storeMeta`).
 contract NearestCentroid is ClassifierBase {
-    uint256 private constant SHIFT = 64;
-    uint256 private constant NORM_MASK = (1 << 191) - 1;
     /// @dev Bytes of calldata per full slot of values (8 x 32).
     uint256 private constant SLOT_STRIDE = 0x100;
     /// @dev Pair arithmetic of `predict` (see `_dots`): lanes are offset by 2^31, sums live in
@@ -53,7 +49,7 @@ contract NearestCentroid is ClassifierBase {
         if (dimension > MAX_DIMENSION) revert InvalidParameter("dimension", int256(dimension));
         slotsPerClass = (dimension + LANES32 - 1) / LANES32;
         for (uint256 c; c < dataCounts.length; ++c) {
-            _storeMeta(c, dataCounts[c], 0);
+            P.storeMeta(c, dataCounts[c], 0);
         }
     }
 
@@ -72,7 +68,7 @@ contract NearestCentroid is ClassifierBase {
         _checkChunk(startSlot, words.length, perClass * numClasses);
         uint256[] memory norms = new uint256[](numClasses);
         for (uint256 c; c < numClasses; ++c) {
-            (, norms[c]) = _meta(c);
+            (, norms[c]) = P.loadMeta(c);
         }
         uint256 tailShift = (numFeatures % LANES32) * 32;
         uint256 bad; // slot index + 1 of the first invalid word
@@ -110,8 +106,8 @@ contract NearestCentroid is ClassifierBase {
         }
         if (bad != 0) revert InvalidPackedWord(bad - 1, words[bad - 1 - startSlot]);
         for (uint256 c; c < numClasses; ++c) {
-            (uint256 n, ) = _meta(c);
-            _storeMeta(c, n, norms[c]);
+            (uint256 n, ) = P.loadMeta(c);
+            P.storeMeta(c, n, norms[c]);
         }
         emit PackedInitialized(startSlot, words.length);
     }
@@ -127,7 +123,7 @@ contract NearestCentroid is ClassifierBase {
     /// @notice `(dataCount, squaredNorm)` of class `classification`'s centroid.
     function classInfo(uint256 classification) external view returns (uint256 n, uint256 norm) {
         if (classification >= NUM_CLASSES) revert ClassIndexOutOfRange(classification, NUM_CLASSES);
-        return _meta(classification);
+        return P.loadMeta(classification);
     }
 
     /// @inheritdoc IClassifier
@@ -147,12 +143,12 @@ contract NearestCentroid is ClassifierBase {
     function update(int64[] calldata data, uint64 classification) external {
         _checkUpdate(classification);
         _checkDimension(data.length);
-        (uint256 n, ) = _meta(classification);
+        (uint256 n, ) = P.loadMeta(classification);
         (uint256 norm, uint256 s, uint256 bad) =
             _move(data, PARAMS_SLOT + classification * slotsPerClass, n);
         _checkNorm(bad, s); // reverting undoes the move
         if (n == type(uint64).max) revert ClassCountOverflow(classification);
-        _storeMeta(classification, n + 1, norm);
+        P.storeMeta(classification, n + 1, norm);
         emit Updated(classification);
     }
 
@@ -202,9 +198,9 @@ contract NearestCentroid is ClassifierBase {
             d0 := signextend(15, acc)
             d1 := sar(HALF, sub(acc, d0))
         }
-        (, uint256 norm) = _meta(c0);
+        (, uint256 norm) = P.loadMeta(c0);
         s0 = int256(norm) - 2 * d0;
-        (, norm) = _meta(c1);
+        (, norm) = P.loadMeta(c1);
         s1 = int256(norm) - 2 * d1;
     }
 
@@ -413,24 +409,6 @@ contract NearestCentroid is ClassifierBase {
                 }
                 sstore(base, xor(out, X32))
             }
-        }
-    }
-
-    function _meta(uint256 c) private view returns (uint256 n, uint256 norm) {
-        uint256 w;
-        uint256 slot = META_SLOT + c;
-        assembly {
-            w := sload(slot)
-        }
-        n = w & MASK64;
-        norm = (w >> SHIFT) & NORM_MASK;
-    }
-
-    function _storeMeta(uint256 c, uint256 n, uint256 norm) private {
-        uint256 w = META_MARK | (norm << SHIFT) | n;
-        uint256 slot = META_SLOT + c;
-        assembly {
-            sstore(slot, w)
         }
     }
 }

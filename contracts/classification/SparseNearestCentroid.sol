@@ -6,9 +6,6 @@ import {IClassifier} from "../interfaces/IClassifier.sol";
 import {
     PackedSlots as P,
     LANES64,
-    MASK64,
-    META_MARK,
-    META_SLOT,
     PARAMS_SLOT
 } from "../libraries/PackedSlots.sol";
 
@@ -23,10 +20,9 @@ import {
 /// `update` adds 1e9 to the labelled class's sum of each present feature and increments `n_c`:
 /// O(k) reads and writes, independent of the number of features.
 /// @dev Sums: uint64 x4 per slot (XOR offset) at flat index `feature * numClasses + class`. Per
-/// class one metadata word at `META_SLOT + c`: bits 0..63 `n_c`, bits 64..254 `Q_c`, bit 255 marker.
+/// class one metadata word at `META_SLOT + c`: bits 0..63 `n_c`, bits 64..254 `Q_c`, bit 255 marker
+/// (`PackedSlots.loadMeta` / `storeMeta`).
 contract SparseNearestCentroid is ClassifierBase {
-    uint256 private constant SHIFT = 64;
-    uint256 private constant Q_MASK = (1 << 191) - 1;
     uint256 private constant MAX_SUM = uint256(uint64(type(int64).max));
     uint256 private constant MAX_DATA_COUNT = type(uint32).max;
     uint256 private constant MAX_FEATURES = 1 << 32;
@@ -50,7 +46,7 @@ contract SparseNearestCentroid is ClassifierBase {
             if (dataCounts[c] > MAX_DATA_COUNT) {
                 revert InvalidParameter("dataCount", int256(uint256(dataCounts[c])));
             }
-            _storeMeta(c, dataCounts[c], 0);
+            P.storeMeta(c, dataCounts[c], 0);
         }
     }
 
@@ -69,8 +65,8 @@ contract SparseNearestCentroid is ClassifierBase {
             uint256 old = P.getU64(plain, i % LANES64);
             P.store64(slot, P.set64(plain, i % LANES64, v));
             uint256 c = i % numClasses;
-            (uint256 n, uint256 q) = _meta(c);
-            _storeMeta(c, n, q + v * v - old * old);
+            (uint256 n, uint256 q) = P.loadMeta(c);
+            P.storeMeta(c, n, q + v * v - old * old);
         }
         emit SumsInitialized(startIndex, sums.length);
     }
@@ -85,7 +81,7 @@ contract SparseNearestCentroid is ClassifierBase {
     /// @notice `(n_c, Q_c)` of class `classification`.
     function classInfo(uint256 classification) external view returns (uint256 n, uint256 q) {
         if (classification >= NUM_CLASSES) revert ClassIndexOutOfRange(classification, NUM_CLASSES);
-        return _meta(classification);
+        return P.loadMeta(classification);
     }
 
     /// @inheritdoc IClassifier
@@ -107,7 +103,7 @@ contract SparseNearestCentroid is ClassifierBase {
         uint256 bestE;
         uint256 bestN; // 0: no candidate yet
         for (uint256 c; c < numClasses; ) {
-            (uint256 n, uint256 q) = _meta(c);
+            (uint256 n, uint256 q) = P.loadMeta(c);
             if (n != 0) {
                 uint256 a;
                 for (uint256 j; j < k; ) {
@@ -136,7 +132,7 @@ contract SparseNearestCentroid is ClassifierBase {
         _checkUpdate(classification);
         _checkSorted(data);
         uint256 numClasses = NUM_CLASSES;
-        (uint256 n, uint256 q) = _meta(classification);
+        (uint256 n, uint256 q) = P.loadMeta(classification);
         if (n >= MAX_DATA_COUNT) revert ClassCountOverflow(classification);
         uint256 k = data.length;
         for (uint256 j; j < k; ) {
@@ -152,7 +148,7 @@ contract SparseNearestCentroid is ClassifierBase {
                 ++j;
             }
         }
-        _storeMeta(classification, n + 1, q);
+        P.storeMeta(classification, n + 1, q);
         emit Updated(classification);
     }
 
@@ -168,24 +164,6 @@ contract SparseNearestCentroid is ClassifierBase {
             unchecked {
                 ++j;
             }
-        }
-    }
-
-    function _meta(uint256 c) private view returns (uint256 n, uint256 q) {
-        uint256 w;
-        uint256 slot = META_SLOT + c;
-        assembly {
-            w := sload(slot)
-        }
-        n = w & MASK64;
-        q = (w >> SHIFT) & Q_MASK;
-    }
-
-    function _storeMeta(uint256 c, uint256 n, uint256 q) private {
-        uint256 w = META_MARK | (q << SHIFT) | n;
-        uint256 slot = META_SLOT + c;
-        assembly {
-            sstore(slot, w)
         }
     }
 }

@@ -202,4 +202,26 @@ library PackedSlots {
             v := and(shr(shl(5, lane), plain), MASK32)
         }
     }
+
+    // ---- per-class metadata ----
+
+    /// @dev Class `c`'s metadata word: its count (bits 0..63) and value (bits 64..254).
+    function loadMeta(uint256 c) internal view returns (uint256 count, uint256 value) {
+        uint256 w;
+        uint256 slot = META_SLOT + c;
+        assembly {
+            w := sload(slot)
+        }
+        count = w & MASK64;
+        value = (w >> META_VALUE_SHIFT) & META_VALUE_MASK;
+    }
+
+    /// @dev Store class `c`'s metadata word (`count` below 2^64, `value` below 2^191), marked.
+    function storeMeta(uint256 c, uint256 count, uint256 value) internal {
+        uint256 w = META_MARK | (value << META_VALUE_SHIFT) | count;
+        uint256 slot = META_SLOT + c;
+        assembly {
+            sstore(slot, w)
+        }
+    }
 }
