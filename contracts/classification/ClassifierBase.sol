@@ -8,10 +8,11 @@ import {IClassifierErrors} from "../interfaces/IClassifierErrors.sol";
 /// @notice What every classifier shares: class names, the owner (deployer) who initialises the model
 /// in chunks, `finalize` that binds the trainer and closes initialisation, and input checks.
 abstract contract ClassifierBase is IClassifier, IClassifierErrors {
-    /// @dev Fixed-point scale: real value x 1e9.
-    int256 internal constant TO_FLOAT = 1e9;
-    /// @dev Squared norm of an L2-normalised fixed-point vector: (1e9)^2.
-    uint256 internal constant UNIT_NORM_SQ = 1e18;
+    /// @dev Fixed-point scale: a real value `x` is the integer `x * TO_FLOAT` (Python's `TO_FLOAT`).
+    uint256 internal constant TO_FLOAT = 1e9;
+    /// @dev `TO_FLOAT` squared: the scale of a product of two fixed-point values, and the squared
+    /// norm of an L2-normalised fixed-point vector.
+    uint256 internal constant TO_FLOAT_SQ = 1e18;
     /// @dev Largest allowed |sum(x_i^2) - 1e18| is this minus one.
     uint256 internal constant NORM_TOLERANCE = 1e11;
     /// @dev `x + 2^63` (mod 2^256) is below 2^64 exactly when the calldata word `x` is a valid
@@ -97,7 +98,7 @@ abstract contract ClassifierBase is IClassifier, IClassifierErrors {
     /// of `s = sum(x_i^2)`.
     function _checkNorm(uint256 biased, uint256 s) internal pure {
         if (biased >> INT64_BITS != 0) revert();
-        uint256 diff = s > UNIT_NORM_SQ ? s - UNIT_NORM_SQ : UNIT_NORM_SQ - s;
+        uint256 diff = s > TO_FLOAT_SQ ? s - TO_FLOAT_SQ : TO_FLOAT_SQ - s;
         if (diff >= NORM_TOLERANCE) revert NotNormalized(s);
     }
 

@@ -10,6 +10,7 @@ import {
     ONES40,
     PACKED_BITS,
     PARAMS_SLOT,
+    SIGN_BYTE40,
     TWO_MAX40,
     X40
 } from "../libraries/PackedSlots.sol";
@@ -84,7 +85,7 @@ contract DensePerceptron is PerceptronBase {
         uint256 sh = (index % LANES40) * BITS40;
         assembly {
             let raw := sload(slot)
-            if raw { w := signextend(4, shr(sh, xor(raw, X40))) }
+            if raw { w := signextend(SIGN_BYTE40, shr(sh, xor(raw, X40))) }
         }
     }
 
@@ -101,36 +102,36 @@ contract DensePerceptron is PerceptronBase {
             for { let full := add(p, mul(div(n, LANES40), SLOT_STRIDE)) } lt(p, full) {} {
                 let w := sload(slot)
                 if w { w := xor(w, X40) }
-                let v := add(signextend(4, w), sdiv(mul(calldataload(p), lr), 1000000000))
+                let v := add(signextend(SIGN_BYTE40, w), sdiv(mul(calldataload(p), lr), TO_FLOAT))
                 let o := gt(add(v, MAX40), TWO_MAX40)
                 let out := and(v, MASK40)
                 v := add(
-                    signextend(4, shr(40, w)),
-                    sdiv(mul(calldataload(add(p, 0x20)), lr), 1000000000)
+                    signextend(SIGN_BYTE40, shr(40, w)),
+                    sdiv(mul(calldataload(add(p, 0x20)), lr), TO_FLOAT)
                 )
                 o := or(o, gt(add(v, MAX40), TWO_MAX40))
                 out := or(out, shl(40, and(v, MASK40)))
                 v := add(
-                    signextend(4, shr(80, w)),
-                    sdiv(mul(calldataload(add(p, 0x40)), lr), 1000000000)
+                    signextend(SIGN_BYTE40, shr(80, w)),
+                    sdiv(mul(calldataload(add(p, 0x40)), lr), TO_FLOAT)
                 )
                 o := or(o, gt(add(v, MAX40), TWO_MAX40))
                 out := or(out, shl(80, and(v, MASK40)))
                 v := add(
-                    signextend(4, shr(120, w)),
-                    sdiv(mul(calldataload(add(p, 0x60)), lr), 1000000000)
+                    signextend(SIGN_BYTE40, shr(120, w)),
+                    sdiv(mul(calldataload(add(p, 0x60)), lr), TO_FLOAT)
                 )
                 o := or(o, gt(add(v, MAX40), TWO_MAX40))
                 out := or(out, shl(120, and(v, MASK40)))
                 v := add(
-                    signextend(4, shr(160, w)),
-                    sdiv(mul(calldataload(add(p, 0x80)), lr), 1000000000)
+                    signextend(SIGN_BYTE40, shr(160, w)),
+                    sdiv(mul(calldataload(add(p, 0x80)), lr), TO_FLOAT)
                 )
                 o := or(o, gt(add(v, MAX40), TWO_MAX40))
                 out := or(out, shl(160, and(v, MASK40)))
                 v := add(
-                    signextend(4, shr(200, w)),
-                    sdiv(mul(calldataload(add(p, 0xa0)), lr), 1000000000)
+                    signextend(SIGN_BYTE40, shr(200, w)),
+                    sdiv(mul(calldataload(add(p, 0xa0)), lr), TO_FLOAT)
                 )
                 o := or(o, gt(add(v, MAX40), TWO_MAX40))
                 out := or(out, shl(200, and(v, MASK40)))
@@ -138,8 +139,8 @@ contract DensePerceptron is PerceptronBase {
                     // rare: find the first lane of this slot that left the range
                     for { let l := 0 } lt(l, LANES40) { l := add(l, 1) } {
                         let u := add(
-                            signextend(4, shr(mul(l, 40), w)),
-                            sdiv(mul(calldataload(add(p, shl(5, l))), lr), 1000000000)
+                            signextend(SIGN_BYTE40, shr(mul(l, BITS40), w)),
+                            sdiv(mul(calldataload(add(p, shl(5, l))), lr), TO_FLOAT)
                         )
                         if gt(add(u, MAX40), TWO_MAX40) {
                             badIndex := add(add(shr(5, sub(p, data.offset)), l), 1)
@@ -160,15 +161,15 @@ contract DensePerceptron is PerceptronBase {
                 let out := w
                 for { let sh := 0 } lt(p, end) { p := add(p, 0x20) } {
                     let u := add(
-                        signextend(4, shr(sh, w)),
-                        sdiv(mul(calldataload(p), lr), 1000000000)
+                        signextend(SIGN_BYTE40, shr(sh, w)),
+                        sdiv(mul(calldataload(p), lr), TO_FLOAT)
                     )
                     if and(gt(add(u, MAX40), TWO_MAX40), iszero(badIndex)) {
                         badIndex := add(shr(5, sub(p, data.offset)), 1)
                         badValue := u
                     }
                     out := or(and(out, not(shl(sh, MASK40))), shl(sh, and(u, MASK40)))
-                    sh := add(sh, 40)
+                    sh := add(sh, BITS40)
                 }
                 sstore(slot, xor(out, X40))
             }
@@ -180,7 +181,7 @@ contract DensePerceptron is PerceptronBase {
     function _margin(int64[] calldata data) internal view override returns (int256 m) {
         uint256 n = data.length;
         _checkDimension(n);
-        m = int256(intercept) * TO_FLOAT;
+        m = int256(intercept) * int256(TO_FLOAT);
         uint256 s; // sum of squares
         uint256 bad; // OR of every x + 2^63: reaches bit 64 iff some word is not an int64
         assembly {
@@ -192,27 +193,27 @@ contract DensePerceptron is PerceptronBase {
                 let x := calldataload(p)
                 bad := or(bad, add(x, I64_BIAS))
                 s := add(s, mul(x, x))
-                let t := mul(signextend(4, w), x)
+                let t := mul(signextend(SIGN_BYTE40, w), x)
                 x := calldataload(add(p, 0x20))
                 bad := or(bad, add(x, I64_BIAS))
                 s := add(s, mul(x, x))
-                t := add(t, mul(signextend(4, shr(40, w)), x))
+                t := add(t, mul(signextend(SIGN_BYTE40, shr(40, w)), x))
                 x := calldataload(add(p, 0x40))
                 bad := or(bad, add(x, I64_BIAS))
                 s := add(s, mul(x, x))
-                t := add(t, mul(signextend(4, shr(80, w)), x))
+                t := add(t, mul(signextend(SIGN_BYTE40, shr(80, w)), x))
                 x := calldataload(add(p, 0x60))
                 bad := or(bad, add(x, I64_BIAS))
                 s := add(s, mul(x, x))
-                t := add(t, mul(signextend(4, shr(120, w)), x))
+                t := add(t, mul(signextend(SIGN_BYTE40, shr(120, w)), x))
                 x := calldataload(add(p, 0x80))
                 bad := or(bad, add(x, I64_BIAS))
                 s := add(s, mul(x, x))
-                t := add(t, mul(signextend(4, shr(160, w)), x))
+                t := add(t, mul(signextend(SIGN_BYTE40, shr(160, w)), x))
                 x := calldataload(add(p, 0xa0))
                 bad := or(bad, add(x, I64_BIAS))
                 s := add(s, mul(x, x))
-                m := add(m, add(t, mul(signextend(4, shr(200, w)), x)))
+                m := add(m, add(t, mul(signextend(SIGN_BYTE40, shr(200, w)), x)))
                 p := add(p, SLOT_STRIDE)
                 slot := add(slot, 1)
             }
@@ -224,8 +225,8 @@ contract DensePerceptron is PerceptronBase {
                     let x := calldataload(p)
                     bad := or(bad, add(x, I64_BIAS))
                     s := add(s, mul(x, x))
-                    m := add(m, mul(signextend(4, w), x))
-                    w := shr(40, w)
+                    m := add(m, mul(signextend(SIGN_BYTE40, w), x))
+                    w := shr(BITS40, w)
                 }
             }
         }

@@ -5,7 +5,12 @@ import {ClassifierBase} from "./ClassifierBase.sol";
 import {IClassifier} from "../interfaces/IClassifier.sol";
 import {
     PackedSlots as P,
+    BITS32,
+    BITS32_LOG2,
     LANES32,
+    LANES32_LOG2,
+    LANES32_MASK,
+    MASK32,
     MAXU32,
     ONES32,
     PARAMS_SLOT,
@@ -29,10 +34,11 @@ contract NaiveBayes is ClassifierBase {
     uint256 private constant MAX_CLASS_COUNT = type(uint64).max;
     uint256 private constant MAX_SMOOTHING = 1e18;
     uint256 private constant MAX_FEATURES = 1 << 32;
-    uint256 private constant SHIFT = 64;
-    uint256 private constant SCALE = 1e9;
-    uint256 private constant LOW = 0x100000000000000000000000000000000;
-    uint256 private constant HIGH = 0x1000000000000000000000000000000000000000000000000;
+    /// @dev The score's mantissa is kept in `[MANTISSA_LOW, MANTISSA_HIGH)` = `[2^128, 2^192)` by
+    /// shifting it `MANTISSA_STEP` bits at a time.
+    uint256 private constant MANTISSA_STEP = 64;
+    uint256 private constant MANTISSA_LOW = 0x100000000000000000000000000000000;
+    uint256 private constant MANTISSA_HIGH = 0x1000000000000000000000000000000000000000000000000;
 
     /// @notice Smoothing factor alpha (x 1e9).
     uint256 public immutable smoothingFactor;
@@ -82,7 +88,7 @@ contract NaiveBayes is ClassifierBase {
         for (uint256 c; c < numClasses; ++c) {
             (, totals[c]) = P.loadMeta(c);
         }
-        uint256 tailShift = (size % LANES32) * 32;
+        uint256 tailShift = (size % LANES32) * BITS32;
         uint256 bad; // slot index + 1 of the first invalid word
         assembly {
             let t := add(totals, 0x20)
@@ -104,14 +110,14 @@ contract NaiveBayes is ClassifierBase {
                     }
                     let old := sload(slot)
                     if old { old := sub(old, ONES32) }
-                    let c := mod(shl(3, sub(slot, PARAMS_SLOT)), numClasses)
-                    for { let sh := 0 } lt(sh, 256) { sh := add(sh, 32) } {
+                    let c := mod(shl(LANES32_LOG2, sub(slot, PARAMS_SLOT)), numClasses)
+                    for { let sh := 0 } lt(sh, mul(LANES32, BITS32)) { sh := add(sh, BITS32) } {
                         let q := add(t, shl(5, c))
                         mstore(
                             q,
                             sub(
-                                add(mload(q), and(shr(sh, plain), 0xffffffff)),
-                                and(shr(sh, old), 0xffffffff)
+                                add(mload(q), and(shr(sh, plain), MASK32)),
+                                and(shr(sh, old), MASK32)
                             )
                         )
                         c := add(c, 1)
@@ -208,25 +214,25 @@ contract NaiveBayes is ClassifierBase {
         (uint256 n, uint256 total) = P.loadMeta(c);
         if (n == 0) return (0, 0);
         uint256 alpha = smoothingFactor;
-        uint256 den = total * SCALE + ALPHA_F;
+        uint256 den = total * TO_FLOAT + ALPHA_F;
         m = n;
         (m, e) = _normalize(m, 0);
         assembly {
             let end := add(data.offset, shl(5, data.length))
             for { let p := data.offset } lt(p, end) { p := add(p, 0x20) } {
                 let i := add(mul(calldataload(p), numClasses), c)
-                let raw := sload(add(PARAMS_SLOT, shr(3, i)))
+                let raw := sload(add(PARAMS_SLOT, shr(LANES32_LOG2, i)))
                 let count := 0
-                if raw { count := and(shr(shl(5, and(i, 7)), sub(raw, ONES32)), 0xffffffff) }
+                if raw { count := and(shr(shl(BITS32_LOG2, and(i, LANES32_MASK)), sub(raw, ONES32)), MASK32) }
                 // m < 2^192 and count * 1e9 + alpha < 2^63: no overflow; den > 0.
-                m := div(mul(m, add(mul(count, 1000000000), alpha)), den)
-                for {} lt(m, LOW) {} {
-                    m := shl(64, m)
-                    e := sub(e, 64)
+                m := div(mul(m, add(mul(count, TO_FLOAT), alpha)), den)
+                for {} lt(m, MANTISSA_LOW) {} {
+                    m := shl(MANTISSA_STEP, m)
+                    e := sub(e, MANTISSA_STEP)
                 }
-                for {} iszero(lt(m, HIGH)) {} {
-                    m := shr(64, m)
-                    e := add(e, 64)
+                for {} iszero(lt(m, MANTISSA_HIGH)) {} {
+                    m := shr(MANTISSA_STEP, m)
+                    e := add(e, MANTISSA_STEP)
                 }
             }
         }
@@ -235,13 +241,13 @@ contract NaiveBayes is ClassifierBase {
     /// @dev Shift `m` (non-zero) into `[2^128, 2^192)` by multiples of 64 bits.
     function _normalize(uint256 m, int256 e) private pure returns (uint256, int256) {
         unchecked {
-            while (m < LOW) {
-                m <<= SHIFT;
-                e -= int256(SHIFT);
+            while (m < MANTISSA_LOW) {
+                m <<= MANTISSA_STEP;
+                e -= int256(MANTISSA_STEP);
             }
-            while (m >= HIGH) {
-                m >>= SHIFT;
-                e += int256(SHIFT);
+            while (m >= MANTISSA_HIGH) {
+                m >>= MANTISSA_STEP;
+                e += int256(MANTISSA_STEP);
             }
         }
         return (m, e);

@@ -5,9 +5,13 @@ import {ClassifierBase} from "./ClassifierBase.sol";
 import {IClassifier} from "../interfaces/IClassifier.sol";
 import {
     PackedSlots as P,
+    BITS32,
     LANES32,
+    LANES32_LOG2,
+    MASK32,
     ONES32,
     PARAMS_SLOT,
+    SIGN_BYTE32,
     X32
 } from "../libraries/PackedSlots.sol";
 
@@ -23,6 +27,7 @@ import {
 contract NearestCentroid is ClassifierBase {
     /// @dev Bytes of calldata per full slot of values (8 x 32).
     uint256 private constant SLOT_STRIDE = 0x100;
+    uint256 private constant SLOT_STRIDE_LOG2 = 8;
     /// @dev Pair arithmetic of `predict` (see `_dots`): lanes are offset by 2^31, sums live in
     /// 128-bit halves.
     uint256 private constant OFFSET_BITS = 31;
@@ -70,7 +75,7 @@ contract NearestCentroid is ClassifierBase {
         for (uint256 c; c < numClasses; ++c) {
             (, norms[c]) = P.loadMeta(c);
         }
-        uint256 tailShift = (numFeatures % LANES32) * 32;
+        uint256 tailShift = (numFeatures % LANES32) * BITS32;
         uint256 bad; // slot index + 1 of the first invalid word
         assembly {
             let p := words.offset
@@ -93,9 +98,9 @@ contract NearestCentroid is ClassifierBase {
                     if old { old := xor(old, X32) }
                     let q := add(add(norms, 0x20), shl(5, div(j, perClass)))
                     let acc := mload(q)
-                    for { let sh := 0 } lt(sh, 256) { sh := add(sh, 32) } {
-                        let v := signextend(3, shr(sh, plain))
-                        let o := signextend(3, shr(sh, old))
+                    for { let sh := 0 } lt(sh, mul(LANES32, BITS32)) { sh := add(sh, BITS32) } {
+                        let v := signextend(SIGN_BYTE32, shr(sh, plain))
+                        let o := signextend(SIGN_BYTE32, shr(sh, old))
                         acc := sub(add(acc, mul(v, v)), mul(o, o))
                     }
                     mstore(q, acc)
@@ -211,14 +216,14 @@ contract NearestCentroid is ClassifierBase {
     function _dots(int64[] calldata data, uint256 base0, uint256 base1) private view returns (uint256 acc) {
         assembly {
             let p := data.offset
-            for { let end := add(p, shl(8, shr(3, data.length))) } lt(p, end) {} {
+            for { let end := add(p, shl(SLOT_STRIDE_LOG2, shr(LANES32_LOG2, data.length))) } lt(p, end) {} {
                 let a := sload(base0)
                 if iszero(a) { a := X32 }
                 let up := sload(base1)
                 if iszero(up) { up := X32 }
                 // lanes 0..3 of class 0 | lanes 0..3 of class 1 << 128, then lanes 4..7
-                let lo := or(and(a, LOW128), shl(128, up))
-                up := or(shr(128, a), and(up, HIGH128))
+                let lo := or(and(a, LOW128), shl(HALF, up))
+                up := or(shr(HALF, a), and(up, HIGH128))
                 acc := add(acc, mul(and(lo, PAIR_MASK), calldataload(p)))
                 acc := add(acc, mul(and(shr(32, lo), PAIR_MASK), calldataload(add(p, 0x20))))
                 acc := add(acc, mul(and(shr(64, lo), PAIR_MASK), calldataload(add(p, 0x40))))
@@ -238,9 +243,9 @@ contract NearestCentroid is ClassifierBase {
                 let up := sload(base1)
                 if iszero(up) { up := X32 }
                 for {} lt(p, end) { p := add(p, 0x20) } {
-                    acc := add(acc, mul(or(and(lo, 0xffffffff), shl(128, and(up, 0xffffffff))), calldataload(p)))
-                    lo := shr(32, lo)
-                    up := shr(32, up)
+                    acc := add(acc, mul(or(and(lo, MASK32), shl(HALF, and(up, MASK32))), calldataload(p)))
+                    lo := shr(BITS32, lo)
+                    up := shr(BITS32, up)
                 }
             }
         }
@@ -255,13 +260,13 @@ contract NearestCentroid is ClassifierBase {
     {
         assembly {
             let p := data.offset
-            for { let end := add(p, shl(8, shr(3, data.length))) } lt(p, end) {} {
+            for { let end := add(p, shl(SLOT_STRIDE_LOG2, shr(LANES32_LOG2, data.length))) } lt(p, end) {} {
                 let a := sload(base0)
                 if iszero(a) { a := X32 }
                 let up := sload(base1)
                 if iszero(up) { up := X32 }
-                let lo := or(and(a, LOW128), shl(128, up))
-                up := or(shr(128, a), and(up, HIGH128))
+                let lo := or(and(a, LOW128), shl(HALF, up))
+                up := or(shr(HALF, a), and(up, HIGH128))
                 let x := calldataload(p)
                 hi := or(hi, add(x, B31))
                 s := add(s, mul(x, x))
@@ -308,9 +313,9 @@ contract NearestCentroid is ClassifierBase {
                     let x := calldataload(p)
                     hi := or(hi, add(x, B31))
                     s := add(s, mul(x, x))
-                    acc := add(acc, mul(or(and(lo, 0xffffffff), shl(128, and(up, 0xffffffff))), x))
-                    lo := shr(32, lo)
-                    up := shr(32, up)
+                    acc := add(acc, mul(or(and(lo, MASK32), shl(HALF, and(up, MASK32))), x))
+                    lo := shr(BITS32, lo)
+                    up := shr(BITS32, up)
                 }
             }
         }
@@ -345,7 +350,7 @@ contract NearestCentroid is ClassifierBase {
         assembly {
             let n1 := add(n, 1)
             let p := data.offset
-            for { let full := add(p, mul(shr(3, data.length), SLOT_STRIDE)) } lt(p, full) {} {
+            for { let full := add(p, mul(shr(LANES32_LOG2, data.length), SLOT_STRIDE)) } lt(p, full) {} {
                 let w := sload(base)
                 if w { w := xor(w, X32) }
                 let out := 0
@@ -354,40 +359,40 @@ contract NearestCentroid is ClassifierBase {
                     let x1 := calldataload(add(p, 0x20))
                     bad := or(bad, or(add(x0, I64_BIAS), add(x1, I64_BIAS)))
                     s := add(s, add(mul(x0, x0), mul(x1, x1)))
-                    x0 := sdiv(add(mul(signextend(3, w), n), x0), n1)
-                    x1 := sdiv(add(mul(signextend(3, shr(32, w)), n), x1), n1)
+                    x0 := sdiv(add(mul(signextend(SIGN_BYTE32, w), n), x0), n1)
+                    x1 := sdiv(add(mul(signextend(SIGN_BYTE32, shr(32, w)), n), x1), n1)
                     norm := add(norm, add(mul(x0, x0), mul(x1, x1)))
-                    out := or(out, or(and(x0, 0xffffffff), shl(32, and(x1, 0xffffffff))))
+                    out := or(out, or(and(x0, MASK32), shl(32, and(x1, MASK32))))
                 }
                 {
                     let x0 := calldataload(add(p, 0x40))
                     let x1 := calldataload(add(p, 0x60))
                     bad := or(bad, or(add(x0, I64_BIAS), add(x1, I64_BIAS)))
                     s := add(s, add(mul(x0, x0), mul(x1, x1)))
-                    x0 := sdiv(add(mul(signextend(3, shr(64, w)), n), x0), n1)
-                    x1 := sdiv(add(mul(signextend(3, shr(96, w)), n), x1), n1)
+                    x0 := sdiv(add(mul(signextend(SIGN_BYTE32, shr(64, w)), n), x0), n1)
+                    x1 := sdiv(add(mul(signextend(SIGN_BYTE32, shr(96, w)), n), x1), n1)
                     norm := add(norm, add(mul(x0, x0), mul(x1, x1)))
-                    out := or(out, or(shl(64, and(x0, 0xffffffff)), shl(96, and(x1, 0xffffffff))))
+                    out := or(out, or(shl(64, and(x0, MASK32)), shl(96, and(x1, MASK32))))
                 }
                 {
                     let x0 := calldataload(add(p, 0x80))
                     let x1 := calldataload(add(p, 0xa0))
                     bad := or(bad, or(add(x0, I64_BIAS), add(x1, I64_BIAS)))
                     s := add(s, add(mul(x0, x0), mul(x1, x1)))
-                    x0 := sdiv(add(mul(signextend(3, shr(128, w)), n), x0), n1)
-                    x1 := sdiv(add(mul(signextend(3, shr(160, w)), n), x1), n1)
+                    x0 := sdiv(add(mul(signextend(SIGN_BYTE32, shr(128, w)), n), x0), n1)
+                    x1 := sdiv(add(mul(signextend(SIGN_BYTE32, shr(160, w)), n), x1), n1)
                     norm := add(norm, add(mul(x0, x0), mul(x1, x1)))
-                    out := or(out, or(shl(128, and(x0, 0xffffffff)), shl(160, and(x1, 0xffffffff))))
+                    out := or(out, or(shl(128, and(x0, MASK32)), shl(160, and(x1, MASK32))))
                 }
                 {
                     let x0 := calldataload(add(p, 0xc0))
                     let x1 := calldataload(add(p, 0xe0))
                     bad := or(bad, or(add(x0, I64_BIAS), add(x1, I64_BIAS)))
                     s := add(s, add(mul(x0, x0), mul(x1, x1)))
-                    x0 := sdiv(add(mul(signextend(3, shr(192, w)), n), x0), n1)
+                    x0 := sdiv(add(mul(signextend(SIGN_BYTE32, shr(192, w)), n), x0), n1)
                     x1 := sdiv(add(mul(sar(224, w), n), x1), n1)
                     norm := add(norm, add(mul(x0, x0), mul(x1, x1)))
-                    out := or(out, or(shl(192, and(x0, 0xffffffff)), shl(224, and(x1, 0xffffffff))))
+                    out := or(out, or(shl(192, and(x0, MASK32)), shl(224, and(x1, MASK32))))
                 }
                 p := add(p, SLOT_STRIDE)
                 sstore(base, xor(out, X32))
@@ -402,10 +407,10 @@ contract NearestCentroid is ClassifierBase {
                     let x := calldataload(p)
                     bad := or(bad, add(x, I64_BIAS))
                     s := add(s, mul(x, x))
-                    let v := sdiv(add(mul(signextend(3, shr(sh, w)), n), x), n1)
+                    let v := sdiv(add(mul(signextend(SIGN_BYTE32, shr(sh, w)), n), x), n1)
                     norm := add(norm, mul(v, v))
-                    out := or(out, shl(sh, and(v, 0xffffffff)))
-                    sh := add(sh, 32)
+                    out := or(out, shl(sh, and(v, MASK32)))
+                    sh := add(sh, BITS32)
                 }
                 sstore(base, xor(out, X32))
             }

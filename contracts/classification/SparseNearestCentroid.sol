@@ -26,8 +26,6 @@ contract SparseNearestCentroid is ClassifierBase {
     uint256 private constant MAX_SUM = uint256(uint64(type(int64).max));
     uint256 private constant MAX_DATA_COUNT = type(uint32).max;
     uint256 private constant MAX_FEATURES = 1 << 32;
-    uint256 private constant SCALE = 1e9;
-    uint256 private constant SCALE_SQ = 1e18;
 
     /// @notice Emitted for each initialisation chunk of feature sums.
     event SumsInitialized(uint256 startIndex, uint256 count);
@@ -114,7 +112,7 @@ contract SparseNearestCentroid is ClassifierBase {
                     }
                 }
                 // E >= 0 exactly (a sum of squares); n < 2^32, sums < 2^63, k <= numFeatures <= 2^32.
-                uint256 e = k * n * n * SCALE_SQ + q - 2 * a * n * SCALE;
+                uint256 e = k * n * n * TO_FLOAT_SQ + q - 2 * a * n * TO_FLOAT;
                 if (bestN == 0 || e * bestN * bestN < bestE * n * n) {
                     best = uint64(c);
                     bestE = e;
@@ -140,10 +138,10 @@ contract SparseNearestCentroid is ClassifierBase {
             uint256 slot = PARAMS_SLOT + i / LANES64;
             uint256 plain = P.load64(slot);
             uint256 s = P.getU64(plain, i % LANES64);
-            if (s + SCALE > MAX_SUM) revert ParameterOverflow(i, int256(s + SCALE));
-            P.store64(slot, P.set64(plain, i % LANES64, s + SCALE));
+            if (s + TO_FLOAT > MAX_SUM) revert ParameterOverflow(i, int256(s + TO_FLOAT));
+            P.store64(slot, P.set64(plain, i % LANES64, s + TO_FLOAT));
             // (s + 1e9)^2 - s^2
-            q += 2 * s * SCALE + SCALE_SQ;
+            q += 2 * s * TO_FLOAT + TO_FLOAT_SQ;
             unchecked {
                 ++j;
             }

@@ -12,6 +12,7 @@ import {
     ONES48,
     PACKED_BITS,
     PARAMS_SLOT,
+    SIGN_BYTE48,
     X48
 } from "../libraries/PackedSlots.sol";
 
@@ -94,7 +95,7 @@ contract SparsePerceptron is PerceptronBase {
         int64 w;
         assembly {
             let word := sload(slot)
-            if word { w := signextend(5, shr(shift, xor(word, X48))) }
+            if word { w := signextend(SIGN_BYTE48, shr(shift, xor(word, X48))) }
         }
         return w;
     }
@@ -115,7 +116,7 @@ contract SparsePerceptron is PerceptronBase {
                 let plain := sload(slot)
                 if plain { plain := xor(plain, X48) }
                 let sh := mul(BITS48, mod(i, LANES48))
-                let v := add(signextend(5, shr(sh, plain)), delta)
+                let v := add(signextend(SIGN_BYTE48, shr(sh, plain)), delta)
                 if and(iszero(badIndex), or(sgt(v, MAX48), slt(v, sub(0, MAX48)))) {
                     badIndex := add(i, 1)
                     badValue := v

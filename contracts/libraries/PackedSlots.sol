@@ -21,6 +21,8 @@ uint256 constant META_SLOT = 0x8496ba62cfad1d45bdb6de2561af03abdd5bdd136f6102b86
 
 /// @dev Lanes per slot of the uint64 encoding.
 uint256 constant LANES64 = 4;
+/// @dev log2 of the lane width: `lane << BITS64_LOG2` is the bit offset of 64-bit lane `lane`.
+uint256 constant BITS64_LOG2 = 6;
 /// @dev Mask of one 64-bit lane.
 uint256 constant MASK64 = 0xffffffffffffffff;
 /// @dev Offset pattern of the uint64 x4 encoding (lane = value XOR 2^63; values below 2^63).
@@ -32,8 +34,16 @@ uint256 constant X64 = 0x8000000000000000800000000000000080000000000000008000000
 
 /// @dev Lanes per slot of the 32-bit encodings.
 uint256 constant LANES32 = 8;
+/// @dev log2(LANES32): `i >> LANES32_LOG2` is the slot of 32-bit lane index `i`.
+uint256 constant LANES32_LOG2 = 3;
+/// @dev LANES32 - 1: `i & LANES32_MASK` is the lane of 32-bit lane index `i` in its slot.
+uint256 constant LANES32_MASK = 7;
 /// @dev Bits per lane of the 32-bit encodings.
 uint256 constant BITS32 = 32;
+/// @dev log2(BITS32): `lane << BITS32_LOG2` is the bit offset of 32-bit lane `lane`.
+uint256 constant BITS32_LOG2 = 5;
+/// @dev Byte index of an int32 lane's sign bit, for `signextend`.
+uint256 constant SIGN_BYTE32 = 3;
 /// @dev Mask of one 32-bit lane.
 uint256 constant MASK32 = 0xffffffff;
 /// @dev Offset pattern of the int32 x8 encoding (lane = two's complement XOR 2^31; int32.min is
@@ -53,6 +63,8 @@ uint256 constant MAXU32 = 0xfffffffe;
 uint256 constant LANES48 = 5;
 /// @dev Bits per lane of the int48 encoding.
 uint256 constant BITS48 = 48;
+/// @dev Byte index of an int48 lane's sign bit, for `signextend`.
+uint256 constant SIGN_BYTE48 = 5;
 /// @dev Mask of one 48-bit lane.
 uint256 constant MASK48 = 0xffffffffffff;
 /// @dev Largest magnitude of an int48 lane value, 2^47 - 1 (int48.min is never stored).
@@ -74,6 +86,8 @@ uint256 constant ONES48 = 0x0000000000000001000000000001000000000001000000000001
 uint256 constant LANES40 = 6;
 /// @dev Bits per lane of the int40 encoding.
 uint256 constant BITS40 = 40;
+/// @dev Byte index of an int40 lane's sign bit, for `signextend`.
+uint256 constant SIGN_BYTE40 = 4;
 /// @dev Mask of one 40-bit lane.
 uint256 constant MASK40 = 0xffffffffff;
 /// @dev Largest magnitude of an int40 lane value, 2^39 - 1 (int40.min is never stored).
@@ -135,14 +149,14 @@ library PackedSlots {
     /// @dev Unsigned lane `lane` (0..3) of a decoded 64-bit word.
     function getU64(uint256 plain, uint256 lane) internal pure returns (uint256 v) {
         assembly {
-            v := and(shr(shl(6, lane), plain), MASK64)
+            v := and(shr(shl(BITS64_LOG2, lane), plain), MASK64)
         }
     }
 
     /// @dev Replace lane `lane` of a decoded 64-bit word by the low 64 bits of `v`.
     function set64(uint256 plain, uint256 lane, uint256 v) internal pure returns (uint256 out) {
         assembly {
-            let sh := shl(6, lane)
+            let sh := shl(BITS64_LOG2, lane)
             out := or(and(plain, not(shl(sh, MASK64))), shl(sh, and(v, MASK64)))
         }
     }
@@ -167,14 +181,14 @@ library PackedSlots {
     /// @dev Signed lane `lane` (0..7) of a decoded int32 word.
     function getI32(uint256 plain, uint256 lane) internal pure returns (int256 v) {
         assembly {
-            v := signextend(3, shr(shl(5, lane), plain))
+            v := signextend(SIGN_BYTE32, shr(shl(BITS32_LOG2, lane), plain))
         }
     }
 
     /// @dev Replace lane `lane` of a decoded 32-bit word by the low 32 bits of `v`.
     function set32(uint256 plain, uint256 lane, uint256 v) internal pure returns (uint256 out) {
         assembly {
-            let sh := shl(5, lane)
+            let sh := shl(BITS32_LOG2, lane)
             out := or(and(plain, not(shl(sh, MASK32))), shl(sh, and(v, MASK32)))
         }
     }
@@ -199,7 +213,7 @@ library PackedSlots {
     /// @dev Unsigned lane `lane` (0..7) of a decoded uint32 word.
     function getU32(uint256 plain, uint256 lane) internal pure returns (uint256 v) {
         assembly {
-            v := and(shr(shl(5, lane), plain), MASK32)
+            v := and(shr(shl(BITS32_LOG2, lane), plain), MASK32)
         }
     }
 
