@@ -71,7 +71,7 @@ contract CollaborativeTrainer is IIncentiveErrors, IClassifierErrors {
 
     /// @dev Transient-storage slot of the re-entrancy lock.
     /// keccak256("ape-sum.trainer.lock") - 1, as a literal (the expression would be computed at run time).
-    bytes32 private constant _LOCK_SLOT = 0x43838a11b1a07d7028d26a06390954ba3da2a07b6048c99185b506433c738c7d;
+    bytes32 private constant LOCK_SLOT = 0x43838a11b1a07d7028d26a06390954ba3da2a07b6048c99185b506433c738c7d;
 
     // ---------------------------------------------------------------- state
 
@@ -119,7 +119,7 @@ contract CollaborativeTrainer is IIncentiveErrors, IClassifierErrors {
     }
 
     modifier nonReentrant() {
-        bytes32 slot = _LOCK_SLOT;
+        bytes32 slot = LOCK_SLOT;
         bool locked;
         assembly ("memory-safe") {
             locked := tload(slot)

@@ -30,8 +30,8 @@ abstract contract ClassifierBase is IClassifier, IClassifierErrors {
 
     /// @notice The deployer, who may initialise the model until it is finalized.
     address public immutable owner;
-    /// @notice Number of classes.
-    uint256 internal immutable NUM_CLASSES;
+    /// @dev Number of classes (`getNumClassifications`).
+    uint256 internal immutable _numClasses;
     /// @notice Number of features (dense: dimension; sparse: exclusive bound of the indices).
     uint256 public immutable numFeatures;
 
@@ -42,7 +42,7 @@ abstract contract ClassifierBase is IClassifier, IClassifierErrors {
     constructor(string[] memory classNames, uint256 numFeatures_) {
         if (classNames.length == 0) revert WrongNumberOfClasses(0, 1);
         owner = msg.sender;
-        NUM_CLASSES = classNames.length;
+        _numClasses = classNames.length;
         numFeatures = numFeatures_;
         for (uint256 i; i < classNames.length; ++i) {
             _classNames.push(classNames[i]);
@@ -58,13 +58,13 @@ abstract contract ClassifierBase is IClassifier, IClassifierErrors {
 
     /// @inheritdoc IClassifier
     function classifications(uint256 index) external view returns (string memory) {
-        if (index >= NUM_CLASSES) revert ClassIndexOutOfRange(index, NUM_CLASSES);
+        if (index >= _numClasses) revert ClassIndexOutOfRange(index, _numClasses);
         return _classNames[index];
     }
 
     /// @inheritdoc IClassifier
     function getNumClassifications() external view returns (uint256) {
-        return NUM_CLASSES;
+        return _numClasses;
     }
 
     /// @notice Whether initialisation is over.
@@ -82,7 +82,7 @@ abstract contract ClassifierBase is IClassifier, IClassifierErrors {
     /// @dev Reverts unless the caller is the trainer and `classification` is a class.
     function _checkUpdate(uint64 classification) internal view {
         if (msg.sender != trainer) revert NotTrainer(msg.sender);
-        if (classification >= NUM_CLASSES) revert UnknownClass(classification, NUM_CLASSES);
+        if (classification >= _numClasses) revert UnknownClass(classification, _numClasses);
     }
 
     /// @dev Reverts unless `startIndex + count <= size`.

@@ -43,7 +43,7 @@ contract NaiveBayes is ClassifierBase {
     /// @notice Smoothing factor alpha (x 1e9).
     uint256 public immutable smoothingFactor;
     /// @dev alpha * numFeatures, the smoothing part of every denominator.
-    uint256 private immutable ALPHA_F;
+    uint256 private immutable _alphaF;
 
     /// @param classNames class names
     /// @param classCounts number of samples seen per class (`n_c`)
@@ -63,7 +63,7 @@ contract NaiveBayes is ClassifierBase {
         }
         if (numFeatures_ > MAX_FEATURES) revert InvalidParameter("numFeatures", int256(numFeatures_));
         smoothingFactor = smoothingFactor_;
-        ALPHA_F = smoothingFactor_ * numFeatures_;
+        _alphaF = smoothingFactor_ * numFeatures_;
         for (uint256 c; c < classCounts.length; ++c) {
             P.storeMeta(c, classCounts[c], 0);
         }
@@ -80,7 +80,7 @@ contract NaiveBayes is ClassifierBase {
     /// @param startSlot first slot, relative to the count array
     /// @param words encoded slot words
     function initializePacked(uint256 startSlot, uint256[] calldata words) external onlyInitializer {
-        uint256 numClasses = NUM_CLASSES;
+        uint256 numClasses = _numClasses;
         uint256 size = numFeatures * numClasses;
         uint256 numSlots = (size + LANES32 - 1) / LANES32;
         _checkChunk(startSlot, words.length, numSlots);
@@ -139,14 +139,14 @@ contract NaiveBayes is ClassifierBase {
 
     /// @notice Count of `feature` in class `classification`.
     function featureCount(uint256 feature, uint256 classification) external view returns (uint256) {
-        uint256 i = feature * NUM_CLASSES + classification;
-        _checkChunk(i, 1, numFeatures * NUM_CLASSES);
+        uint256 i = feature * _numClasses + classification;
+        _checkChunk(i, 1, numFeatures * _numClasses);
         return P.getU32(P.load32u(PARAMS_SLOT + i / LANES32), i % LANES32);
     }
 
     /// @notice `(n_c, total_c)`: samples seen and sum of feature counts of class `classification`.
     function classCounts(uint256 classification) external view returns (uint256 n, uint256 total) {
-        if (classification >= NUM_CLASSES) revert ClassIndexOutOfRange(classification, NUM_CLASSES);
+        if (classification >= _numClasses) revert ClassIndexOutOfRange(classification, _numClasses);
         return P.loadMeta(classification);
     }
 
@@ -164,7 +164,7 @@ contract NaiveBayes is ClassifierBase {
 
     /// @dev The prediction for checked `data`.
     function _predict(int64[] calldata data) private view returns (uint64 best) {
-        uint256 numClasses = NUM_CLASSES;
+        uint256 numClasses = _numClasses;
         int256 bestE = type(int256).min;
         uint256 bestM;
         for (uint256 c; c < numClasses; ) {
@@ -184,7 +184,7 @@ contract NaiveBayes is ClassifierBase {
     function update(int64[] calldata data, uint64 classification) external {
         _checkUpdate(classification);
         _checkIndices(data);
-        uint256 numClasses = NUM_CLASSES;
+        uint256 numClasses = _numClasses;
         (uint256 n, uint256 total) = P.loadMeta(classification);
         uint256 len = data.length;
         if (n + 1 > MAX_CLASS_COUNT || total + len > MAX_CLASS_COUNT) {
@@ -214,7 +214,7 @@ contract NaiveBayes is ClassifierBase {
         (uint256 n, uint256 total) = P.loadMeta(c);
         if (n == 0) return (0, 0);
         uint256 alpha = smoothingFactor;
-        uint256 den = total * TO_FLOAT + ALPHA_F;
+        uint256 den = total * TO_FLOAT + _alphaF;
         m = n;
         (m, e) = _normalize(m, 0);
         assembly {

@@ -68,7 +68,7 @@ contract NearestCentroid is ClassifierBase {
     /// @param startSlot first slot, relative to the parameter array
     /// @param words encoded slot words
     function initializePacked(uint256 startSlot, uint256[] calldata words) external onlyInitializer {
-        uint256 numClasses = NUM_CLASSES;
+        uint256 numClasses = _numClasses;
         uint256 perClass = slotsPerClass;
         _checkChunk(startSlot, words.length, perClass * numClasses);
         uint256[] memory norms = new uint256[](numClasses);
@@ -119,7 +119,7 @@ contract NearestCentroid is ClassifierBase {
 
     /// @notice Value `index` of class `classification`'s centroid (x 1e9).
     function centroid(uint256 classification, uint256 index) external view returns (int256) {
-        if (classification >= NUM_CLASSES) revert ClassIndexOutOfRange(classification, NUM_CLASSES);
+        if (classification >= _numClasses) revert ClassIndexOutOfRange(classification, _numClasses);
         _checkChunk(index, 1, numFeatures);
         uint256 slot = PARAMS_SLOT + classification * slotsPerClass + index / LANES32;
         return P.getI32(P.load32s(slot), index % LANES32);
@@ -127,7 +127,7 @@ contract NearestCentroid is ClassifierBase {
 
     /// @notice `(dataCount, squaredNorm)` of class `classification`'s centroid.
     function classInfo(uint256 classification) external view returns (uint256 n, uint256 norm) {
-        if (classification >= NUM_CLASSES) revert ClassIndexOutOfRange(classification, NUM_CLASSES);
+        if (classification >= _numClasses) revert ClassIndexOutOfRange(classification, _numClasses);
         return P.loadMeta(classification);
     }
 
@@ -160,7 +160,7 @@ contract NearestCentroid is ClassifierBase {
     /// @dev The class minimising `||c||^2 - 2 x.c`, classes two at a time; with `check`, the first
     /// pass also checks the input (int64 words, normalisation).
     function _nearest(int64[] calldata data, bool check) private view returns (uint64 best) {
-        uint256 numClasses = NUM_CLASSES;
+        uint256 numClasses = _numClasses;
         int256 bestScore = type(int256).max;
         for (uint256 c; c < numClasses; c += 2) {
             uint256 c1 = c + 1 < numClasses ? c + 1 : c;

@@ -52,7 +52,7 @@ contract SparseNearestCentroid is ClassifierBase {
     /// (index = feature * numClasses + class). Owner only, before `finalize`.
     /// @dev Deployment should write every sum (zeros included); 500 sums cost about 3.2M gas.
     function initializeSums(uint256 startIndex, uint64[] calldata sums) external onlyInitializer {
-        uint256 numClasses = NUM_CLASSES;
+        uint256 numClasses = _numClasses;
         _checkChunk(startIndex, sums.length, numFeatures * numClasses);
         for (uint256 j; j < sums.length; ++j) {
             uint256 i = startIndex + j;
@@ -71,14 +71,14 @@ contract SparseNearestCentroid is ClassifierBase {
 
     /// @notice The sum (x 1e9) of `feature` in class `classification`.
     function featureSum(uint256 feature, uint256 classification) external view returns (uint256) {
-        uint256 i = feature * NUM_CLASSES + classification;
-        _checkChunk(i, 1, numFeatures * NUM_CLASSES);
+        uint256 i = feature * _numClasses + classification;
+        _checkChunk(i, 1, numFeatures * _numClasses);
         return P.getU64(P.load64(PARAMS_SLOT + i / LANES64), i % LANES64);
     }
 
     /// @notice `(n_c, Q_c)` of class `classification`.
     function classInfo(uint256 classification) external view returns (uint256 n, uint256 q) {
-        if (classification >= NUM_CLASSES) revert ClassIndexOutOfRange(classification, NUM_CLASSES);
+        if (classification >= _numClasses) revert ClassIndexOutOfRange(classification, _numClasses);
         return P.loadMeta(classification);
     }
 
@@ -96,7 +96,7 @@ contract SparseNearestCentroid is ClassifierBase {
 
     /// @dev The prediction for checked `data`.
     function _predict(int64[] calldata data) private view returns (uint64 best) {
-        uint256 numClasses = NUM_CLASSES;
+        uint256 numClasses = _numClasses;
         uint256 k = data.length;
         uint256 bestE;
         uint256 bestN; // 0: no candidate yet
@@ -129,7 +129,7 @@ contract SparseNearestCentroid is ClassifierBase {
     function update(int64[] calldata data, uint64 classification) external {
         _checkUpdate(classification);
         _checkSorted(data);
-        uint256 numClasses = NUM_CLASSES;
+        uint256 numClasses = _numClasses;
         (uint256 n, uint256 q) = P.loadMeta(classification);
         if (n >= MAX_DATA_COUNT) revert ClassCountOverflow(classification);
         uint256 k = data.length;
