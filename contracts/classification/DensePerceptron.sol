@@ -51,7 +51,18 @@ contract DensePerceptron is PerceptronBase {
         // bits of the last slot past the last weight (must decode to zero)
         uint256 tailShift = (n % LANES40) * BITS40;
         uint256 bad; // slot index + 1 of the first invalid word
-        assembly {
+        // Solidity equivalent:
+        //     for (uint256 k; k < words.length; ++k) {
+        //         uint256 w = words[k];
+        //         if (w == 0) continue;
+        //         // (w - ONES40) & ~w & X40 != 0 iff some 40-bit lane of w is zero (int40.min)
+        //         bool fault = w >> PACKED_BITS != 0 || (w - ONES40) & ~w & X40 != 0;
+        //         // lanes past the last weight must decode to zero
+        //         if (startSlot + k == numSlots - 1 && tailShift != 0) fault = fault || (w ^ X40) >> tailShift != 0;
+        //         if (fault) { bad = startSlot + k + 1; break; }
+        //         sstore(PARAMS_SLOT + startSlot + k, w);
+        //     }
+        assembly ("memory-safe") {
             let slot := add(PARAMS_SLOT, startSlot)
             let last := add(PARAMS_SLOT, sub(numSlots, 1))
             let p := words.offset
@@ -83,7 +94,8 @@ contract DensePerceptron is PerceptronBase {
         _checkChunk(index, 1, numFeatures);
         uint256 slot = PARAMS_SLOT + index / LANES40;
         uint256 sh = (index % LANES40) * BITS40;
-        assembly {
+        // Solidity equivalent: w = sload(slot) == 0 ? 0 : int40(uint40((sload(slot) ^ X40) >> sh));
+        assembly ("memory-safe") {
             let raw := sload(slot)
             if raw { w := signextend(SIGN_BYTE40, shr(sh, xor(raw, X40))) }
         }
@@ -96,7 +108,14 @@ contract DensePerceptron is PerceptronBase {
         returns (uint256 badIndex, int256 badValue)
     {
         uint256 n = data.length;
-        assembly {
+        // Solidity equivalent (here one slot of six weights a step, lane k at bit 40 k, the range
+        // test of all six OR-ed together):
+        //     for (uint256 i; i < n; ++i) {
+        //         int256 v = weight[i] + data[i] * lr / int256(TO_FLOAT); // sdiv truncates toward zero
+        //         if (badIndex == 0 && (v > MAX40 || v < -MAX40)) (badIndex, badValue) = (i + 1, v);
+        //         weight[i] = int40(v); // lane i % 6 of slot PARAMS_SLOT + i / 6, stored XOR 2^39
+        //     }
+        assembly ("memory-safe") {
             let p := data.offset
             let slot := PARAMS_SLOT
             for { let full := add(p, mul(div(n, LANES40), SLOT_STRIDE)) } lt(p, full) {} {
@@ -184,7 +203,14 @@ contract DensePerceptron is PerceptronBase {
         m = int256(intercept) * int256(TO_FLOAT);
         uint256 s; // sum of squares
         uint256 bad; // OR of every x + 2^63: reaches bit 64 iff some word is not an int64
-        assembly {
+        // Solidity equivalent (here one slot of six weights a step, lane k at bit 40 k):
+        //     for (uint256 i; i < n; ++i) {
+        //         int256 x = data[i]; // the raw calldata word
+        //         bad |= uint256(x) + I64_BIAS;
+        //         s += uint256(x * x);
+        //         m += weight[i] * x; // lane i % 6 of slot PARAMS_SLOT + i / 6, decoded
+        //     }
+        assembly ("memory-safe") {
             let p := data.offset
             let slot := PARAMS_SLOT
             for { let full := add(p, mul(div(n, LANES40), SLOT_STRIDE)) } lt(p, full) {} {

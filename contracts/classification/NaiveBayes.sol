@@ -90,7 +90,21 @@ contract NaiveBayes is ClassifierBase {
         }
         uint256 tailShift = (size % LANES32) * BITS32;
         uint256 bad; // slot index + 1 of the first invalid word
-        assembly {
+        // Solidity equivalent (`totals` is the memory array above, written within its bounds):
+        //     for (uint256 k; k < words.length; ++k) {
+        //         (uint256 w, uint256 j) = (words[k], startSlot + k);
+        //         if (w == 0) continue;
+        //         // (w - ONES32) & ~w & X32 != 0 iff some lane of w is zero (count -1); lanes past
+        //         // the last count must decode to zero
+        //         bool fault = (w - ONES32) & ~w & X32 != 0;
+        //         if (j == numSlots - 1 && tailShift != 0) fault = fault || (w - ONES32) >> tailShift != 0;
+        //         if (fault) { bad = j + 1; break; }
+        //         for (uint256 l; l < LANES32; ++l) { // flat index 8 j + l
+        //             totals[(LANES32 * j + l) % numClasses] += (new count l) - (old count l);
+        //         }
+        //         sstore(PARAMS_SLOT + j, w);
+        //     }
+        assembly ("memory-safe") {
             let t := add(totals, 0x20)
             let slot := add(PARAMS_SLOT, startSlot)
             let last := add(PARAMS_SLOT, sub(numSlots, 1))
@@ -217,7 +231,13 @@ contract NaiveBayes is ClassifierBase {
         uint256 den = total * TO_FLOAT + _alphaF;
         m = n;
         (m, e) = _normalize(m, 0);
-        assembly {
+        // Solidity equivalent:
+        //     for (uint256 k; k < data.length; ++k) {
+        //         uint256 i = uint256(int256(data[k])) * numClasses + c;
+        //         m = m * (count[i] * TO_FLOAT + alpha) / den; // count: lane i % 8 of slot PARAMS_SLOT + i / 8
+        //         (m, e) = _normalize(m, e);
+        //     }
+        assembly ("memory-safe") {
             let end := add(data.offset, shl(5, data.length))
             for { let p := data.offset } lt(p, end) { p := add(p, 0x20) } {
                 let i := add(mul(calldataload(p), numClasses), c)
@@ -256,7 +276,11 @@ contract NaiveBayes is ClassifierBase {
     function _checkIndices(int64[] calldata data) private view {
         uint256 n = numFeatures;
         uint256 bad; // position + 1 of the first invalid index
-        assembly {
+        // Solidity equivalent:
+        //     for (uint256 k; k < data.length; ++k) {
+        //         if (uint256(int256(data[k])) >= n) { bad = k + 1; break; } // negatives wrap to >= n
+        //     }
+        assembly ("memory-safe") {
             let start := data.offset
             let end := add(start, shl(5, data.length))
             for { let p := start } lt(p, end) { p := add(p, 0x20) } {

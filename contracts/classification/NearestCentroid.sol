@@ -32,6 +32,8 @@ contract NearestCentroid is ClassifierBase {
     /// 128-bit halves.
     uint256 private constant OFFSET_BITS = 31;
     uint256 private constant HALF = 128;
+    /// @dev Byte index of the sign bit of the low half, for `signextend`.
+    uint256 private constant HALF_SIGN_BYTE = 15;
     uint256 private constant B31 = 0x80000000;
     uint256 private constant LOW128 = 0xffffffffffffffffffffffffffffffff;
     uint256 private constant HIGH128 = 0xffffffffffffffffffffffffffffffff00000000000000000000000000000000;
@@ -77,7 +79,19 @@ contract NearestCentroid is ClassifierBase {
         }
         uint256 tailShift = (numFeatures % LANES32) * BITS32;
         uint256 bad; // slot index + 1 of the first invalid word
-        assembly {
+        // Solidity equivalent (`norms` is the memory array above, written within its bounds):
+        //     for (uint256 k; k < words.length; ++k) {
+        //         (uint256 w, uint256 j) = (words[k], startSlot + k);
+        //         if (w == 0) continue;
+        //         // (w - ONES32) & ~w & X32 != 0 iff some lane of w is zero (int32.min); lanes past the
+        //         // end of a class's vector must decode to zero
+        //         bool fault = (w - ONES32) & ~w & X32 != 0;
+        //         if (j % perClass == perClass - 1 && tailShift != 0) fault = fault || (w ^ X32) >> tailShift != 0;
+        //         if (fault) { bad = j + 1; break; }
+        //         for (uint256 l; l < LANES32; ++l) norms[j / perClass] += (new lane l)^2 - (old lane l)^2;
+        //         sstore(PARAMS_SLOT + j, w);
+        //     }
+        assembly ("memory-safe") {
             let p := words.offset
             let j := startSlot
             for { let end := add(p, shl(5, words.length)) } lt(p, end) { p := add(p, 0x20) } {
@@ -199,8 +213,9 @@ contract NearestCentroid is ClassifierBase {
         // acc = d0 + 2^128 d1 (mod 2^256) with |d0|, |d1| < n 2^63 <= 2^95
         int256 d0;
         int256 d1;
-        assembly {
-            d0 := signextend(15, acc)
+        // Solidity equivalent: d0 = int128(uint128(acc)); d1 = (int256(acc) - d0) >> HALF;
+        assembly ("memory-safe") {
+            d0 := signextend(HALF_SIGN_BYTE, acc)
             d1 := sar(HALF, sub(acc, d0))
         }
         (, uint256 norm) = P.loadMeta(c0);
@@ -214,7 +229,12 @@ contract NearestCentroid is ClassifierBase {
     /// counting as zeros) against a signed value. Exact for |x_i| <= 2^31; no input checks (see
     /// `_checkedDots`).
     function _dots(int64[] calldata data, uint256 base0, uint256 base1) private view returns (uint256 acc) {
-        assembly {
+        // Solidity equivalent (here one slot, eight values, a step; lane k at bit 32 k):
+        //     for (uint256 i; i < data.length; ++i) {
+        //         // u0, u1: the stored (offset) lanes i % 8 of slots base0 + i / 8 and base1 + i / 8
+        //         acc += (u0 + (u1 << HALF)) * uint256(int256(data[i])); // mod 2^256
+        //     }
+        assembly ("memory-safe") {
             let p := data.offset
             for { let end := add(p, shl(SLOT_STRIDE_LOG2, shr(LANES32_LOG2, data.length))) } lt(p, end) {} {
                 let a := sload(base0)
@@ -258,7 +278,10 @@ contract NearestCentroid is ClassifierBase {
         view
         returns (uint256 acc, uint256 s, uint256 hi)
     {
-        assembly {
+        // Solidity equivalent: `_dots`, and for every value x (the raw calldata word)
+        //     hi |= uint256(x) + B31;
+        //     s += uint256(x * x);
+        assembly ("memory-safe") {
             let p := data.offset
             for { let end := add(p, shl(SLOT_STRIDE_LOG2, shr(LANES32_LOG2, data.length))) } lt(p, end) {} {
                 let a := sload(base0)
@@ -327,7 +350,13 @@ contract NearestCentroid is ClassifierBase {
     function _revertBadDense(int64[] calldata data) private pure {
         uint256 biased;
         uint256 s;
-        assembly {
+        // Solidity equivalent:
+        //     for (uint256 i; i < data.length; ++i) {
+        //         uint256 x = uint256(int256(data[i])); // the raw calldata word
+        //         biased |= x + I64_BIAS;
+        //         s += x * x;
+        //     }
+        assembly ("memory-safe") {
             let end := add(data.offset, shl(5, data.length))
             for { let p := data.offset } lt(p, end) { p := add(p, 0x20) } {
                 let x := calldataload(p)
@@ -347,7 +376,16 @@ contract NearestCentroid is ClassifierBase {
         private
         returns (uint256 norm, uint256 s, uint256 bad)
     {
-        assembly {
+        // Solidity equivalent (here one slot, eight values, a step; lane k at bit 32 k):
+        //     for (uint256 i; i < data.length; ++i) {
+        //         int256 x = data[i]; // the raw calldata word
+        //         bad |= uint256(x) + I64_BIAS;
+        //         s += uint256(x * x);
+        //         int256 v = (centroid[i] * int256(n) + x) / int256(n + 1); // sdiv truncates toward zero
+        //         norm += uint256(v * v);
+        //         centroid[i] = int32(v); // lane i % 8 of slot base + i / 8, stored XOR 2^31
+        //     }
+        assembly ("memory-safe") {
             let n1 := add(n, 1)
             let p := data.offset
             for { let full := add(p, mul(shr(LANES32_LOG2, data.length), SLOT_STRIDE)) } lt(p, full) {} {

@@ -49,7 +49,11 @@ contract SparsePerceptron is PerceptronBase {
             int64 v = values[j];
             if (v > int256(MAX48) || v < -int256(MAX48)) revert ValueOutOfRange(startIndex + j, v);
             (uint256 slot, uint256 shift) = _lane(startIndex + j);
-            assembly {
+            // Solidity equivalent (a never-written slot counts as X48, five zero weights):
+            //     uint256 word = sload(slot) == 0 ? X48 : sload(slot);
+            //     word = word & ~(MASK48 << shift) | (uint256(v + BIAS48) & MASK48) << shift;
+            //     sstore(slot, word);
+            assembly ("memory-safe") {
                 let word := sload(slot)
                 if iszero(word) { word := X48 }
                 word := or(and(word, not(shl(shift, MASK48))), shl(shift, and(add(v, BIAS48), MASK48)))
@@ -69,7 +73,15 @@ contract SparsePerceptron is PerceptronBase {
     function initializePacked(uint256 startSlot, uint256[] calldata words) external onlyInitializer {
         _checkChunk(startSlot, words.length, (numFeatures + LANES48 - 1) / LANES48);
         uint256 bad; // slot index + 1 of the first invalid word
-        assembly {
+        // Solidity equivalent:
+        //     for (uint256 k; k < words.length; ++k) {
+        //         uint256 w = words[k];
+        //         if (w == 0) continue;
+        //         // (w - ONES48) & ~w & X48 != 0 iff some 48-bit lane of w is zero (int48.min)
+        //         if (w >> PACKED_BITS != 0 || (w - ONES48) & ~w & X48 != 0) { bad = startSlot + k + 1; break; }
+        //         sstore(PARAMS_SLOT + startSlot + k, w);
+        //     }
+        assembly ("memory-safe") {
             let slot := add(PARAMS_SLOT, startSlot)
             let p := words.offset
             for { let end := add(p, shl(5, words.length)) } lt(p, end) { p := add(p, 0x20) } {
@@ -93,7 +105,8 @@ contract SparsePerceptron is PerceptronBase {
     function weights(int64 index) external view returns (int64) {
         (uint256 slot, uint256 shift) = _lane(_sparseIndex(index, numFeatures));
         int64 w;
-        assembly {
+        // Solidity equivalent: w = sload(slot) == 0 ? 0 : int48(uint48((sload(slot) ^ X48) >> shift));
+        assembly ("memory-safe") {
             let word := sload(slot)
             if word { w := signextend(SIGN_BYTE48, shr(shift, xor(word, X48))) }
         }
@@ -107,7 +120,14 @@ contract SparsePerceptron is PerceptronBase {
         override
         returns (uint256 badIndex, int256 badValue)
     {
-        assembly {
+        // Solidity equivalent:
+        //     for (uint256 k; k < data.length; ++k) {
+        //         uint256 i = uint256(int256(data[k]));
+        //         int256 v = weight[i] + delta; // lane i % 5 of slot PARAMS_SLOT + i / 5, decoded
+        //         if (badIndex == 0 && (v > MAX48 || v < -MAX48)) (badIndex, badValue) = (i + 1, v);
+        //         weight[i] = int48(v); // stored XOR 2^47
+        //     }
+        assembly ("memory-safe") {
             let p := data.offset
             let end := add(p, shl(5, data.length))
             for {} lt(p, end) { p := add(p, 0x20) } {
@@ -140,7 +160,13 @@ contract SparsePerceptron is PerceptronBase {
         uint256 n = numFeatures;
         m = intercept;
         bool bad;
-        assembly {
+        // Solidity equivalent (here two indices a step, the offset removed once per slot read):
+        //     for (uint256 k; k < data.length; ++k) {
+        //         uint256 i = uint256(int256(data[k])); // a negative index wraps to i >= n
+        //         if (i >= n) { bad = true; break; }
+        //         m += weight[i]; // lane i % 5 of slot PARAMS_SLOT + i / 5, decoded
+        //     }
+        assembly ("memory-safe") {
             let p := data.offset
             let end := add(p, shl(5, data.length))
             // sum of the stored lanes (< 2^48 each) minus 2^47 per written slot read

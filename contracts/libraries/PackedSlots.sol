@@ -16,7 +16,7 @@ uint256 constant PARAMS_SLOT = 0xa116eccbdf58ce95d147d0972cecb4098c3ae2c8e920a6f
 uint256 constant META_SLOT = 0x8496ba62cfad1d45bdb6de2561af03abdd5bdd136f6102b86b0bb485057f894a;
 
 /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
-/*                   UINT64 X4 (XOR 2^63)                     */
+/*                    UINT64 X4 (XOR 2^63)                    */
 /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
 
 /// @dev Lanes per slot of the uint64 encoding.
@@ -29,7 +29,7 @@ uint256 constant MASK64 = 0xffffffffffffffff;
 uint256 constant X64 = 0x8000000000000000800000000000000080000000000000008000000000000000;
 
 /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
-/*        INT32 X8 (XOR 2^31) AND UINT32 X8 (VALUE + 1)       */
+/*       INT32 X8 (XOR 2^31) AND UINT32 X8 (VALUE + 1)        */
 /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
 
 /// @dev Lanes per slot of the 32-bit encodings.
@@ -56,7 +56,7 @@ uint256 constant ONES32 = 0x0000000100000001000000010000000100000001000000010000
 uint256 constant MAXU32 = 0xfffffffe;
 
 /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
-/*              INT48 X5 (SPARSE PERCEPTRON WEIGHTS)          */
+/*            INT48 X5 (SPARSE PERCEPTRON WEIGHTS)            */
 /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
 
 /// @dev Lanes per slot of the int48 encoding (bits 240..255 of a slot stay zero).
@@ -79,7 +79,7 @@ uint256 constant X48 = 0x0000800000000000800000000000800000000000800000000000800
 uint256 constant ONES48 = 0x0000000000000001000000000001000000000001000000000001000000000001;
 
 /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
-/*              INT40 X6 (DENSE PERCEPTRON WEIGHTS)           */
+/*            INT40 X6 (DENSE PERCEPTRON WEIGHTS)             */
 /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
 
 /// @dev Lanes per slot of the int40 encoding (bits 240..255 of a slot stay zero).
@@ -129,11 +129,14 @@ uint256 constant META_VALUE_MASK = (1 << 191) - 1;
 /// Per class `c` one metadata word at `META_SLOT + c`: a count (bits 0..63), a value (bits
 /// 64..254) and the marker bit 255.
 library PackedSlots {
-    // ---- uint64 x4 (XOR offset) ----
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                   UINT64 X4 (XOR OFFSET)                   */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
 
     /// @dev Decoded word of 64-bit lanes at `slot`.
     function load64(uint256 slot) internal view returns (uint256 plain) {
-        assembly {
+        // Solidity equivalent: plain = sload(slot) == 0 ? 0 : sload(slot) ^ X64;
+        assembly ("memory-safe") {
             let raw := sload(slot)
             if raw { plain := xor(raw, X64) }
         }
@@ -141,31 +144,37 @@ library PackedSlots {
 
     /// @dev Encode and store a word of 64-bit lanes.
     function store64(uint256 slot, uint256 plain) internal {
-        assembly {
+        // Solidity equivalent: sstore(slot, plain ^ X64);
+        assembly ("memory-safe") {
             sstore(slot, xor(plain, X64))
         }
     }
 
     /// @dev Unsigned lane `lane` (0..3) of a decoded 64-bit word.
     function getU64(uint256 plain, uint256 lane) internal pure returns (uint256 v) {
-        assembly {
+        // Solidity equivalent: v = (plain >> (lane * 64)) & MASK64;
+        assembly ("memory-safe") {
             v := and(shr(shl(BITS64_LOG2, lane), plain), MASK64)
         }
     }
 
     /// @dev Replace lane `lane` of a decoded 64-bit word by the low 64 bits of `v`.
     function set64(uint256 plain, uint256 lane, uint256 v) internal pure returns (uint256 out) {
-        assembly {
+        // Solidity equivalent: out = plain & ~(MASK64 << lane * 64) | (v & MASK64) << lane * 64;
+        assembly ("memory-safe") {
             let sh := shl(BITS64_LOG2, lane)
             out := or(and(plain, not(shl(sh, MASK64))), shl(sh, and(v, MASK64)))
         }
     }
 
-    // ---- int32 x8 (XOR offset) ----
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                   INT32 X8 (XOR OFFSET)                    */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
 
     /// @dev Decoded word of int32 lanes at `slot`.
     function load32s(uint256 slot) internal view returns (uint256 plain) {
-        assembly {
+        // Solidity equivalent: plain = sload(slot) == 0 ? 0 : sload(slot) ^ X32;
+        assembly ("memory-safe") {
             let raw := sload(slot)
             if raw { plain := xor(raw, X32) }
         }
@@ -173,31 +182,37 @@ library PackedSlots {
 
     /// @dev Encode and store a word of int32 lanes.
     function store32s(uint256 slot, uint256 plain) internal {
-        assembly {
+        // Solidity equivalent: sstore(slot, plain ^ X32);
+        assembly ("memory-safe") {
             sstore(slot, xor(plain, X32))
         }
     }
 
     /// @dev Signed lane `lane` (0..7) of a decoded int32 word.
     function getI32(uint256 plain, uint256 lane) internal pure returns (int256 v) {
-        assembly {
+        // Solidity equivalent: v = int32(uint32(plain >> (lane * 32)));
+        assembly ("memory-safe") {
             v := signextend(SIGN_BYTE32, shr(shl(BITS32_LOG2, lane), plain))
         }
     }
 
     /// @dev Replace lane `lane` of a decoded 32-bit word by the low 32 bits of `v`.
     function set32(uint256 plain, uint256 lane, uint256 v) internal pure returns (uint256 out) {
-        assembly {
+        // Solidity equivalent: out = plain & ~(MASK32 << lane * 32) | (v & MASK32) << lane * 32;
+        assembly ("memory-safe") {
             let sh := shl(BITS32_LOG2, lane)
             out := or(and(plain, not(shl(sh, MASK32))), shl(sh, and(v, MASK32)))
         }
     }
 
-    // ---- uint32 x8 (+1 offset) ----
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                   UINT32 X8 (+1 OFFSET)                    */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
 
     /// @dev Decoded word of uint32 lanes at `slot`.
     function load32u(uint256 slot) internal view returns (uint256 plain) {
-        assembly {
+        // Solidity equivalent: plain = sload(slot) == 0 ? 0 : sload(slot) - ONES32;
+        assembly ("memory-safe") {
             let raw := sload(slot)
             if raw { plain := sub(raw, ONES32) }
         }
@@ -205,25 +220,29 @@ library PackedSlots {
 
     /// @dev Encode and store a word of uint32 lanes (every lane at most 2^32 - 2).
     function store32u(uint256 slot, uint256 plain) internal {
-        assembly {
+        // Solidity equivalent: sstore(slot, plain + ONES32);
+        assembly ("memory-safe") {
             sstore(slot, add(plain, ONES32))
         }
     }
 
     /// @dev Unsigned lane `lane` (0..7) of a decoded uint32 word.
     function getU32(uint256 plain, uint256 lane) internal pure returns (uint256 v) {
-        assembly {
+        // Solidity equivalent: v = (plain >> (lane * 32)) & MASK32;
+        assembly ("memory-safe") {
             v := and(shr(shl(BITS32_LOG2, lane), plain), MASK32)
         }
     }
 
-    // ---- per-class metadata ----
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                     PER-CLASS METADATA                     */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
 
     /// @dev Class `c`'s metadata word: its count (bits 0..63) and value (bits 64..254).
     function loadMeta(uint256 c) internal view returns (uint256 count, uint256 value) {
         uint256 w;
         uint256 slot = META_SLOT + c;
-        assembly {
+        assembly ("memory-safe") {
             w := sload(slot)
         }
         count = w & MASK64;
@@ -234,7 +253,7 @@ library PackedSlots {
     function storeMeta(uint256 c, uint256 count, uint256 value) internal {
         uint256 w = META_MARK | (value << META_VALUE_SHIFT) | count;
         uint256 slot = META_SLOT + c;
-        assembly {
+        assembly ("memory-safe") {
             sstore(slot, w)
         }
     }
