@@ -86,8 +86,10 @@ _MESSAGES: dict[str, Callable[[Mapping[str, Any], int | None], str]] = {
         f"training on this sample would push model parameter {a['index']} out of its range"
     ),
     "InvalidPackedWord": lambda a, _: f"initialiser word for slot {a['slotIndex']} is invalid",
-    "NotOwner": lambda a, _: f"{a['caller']} is not the owner",
-    "AlreadyFinalized": lambda a, _: "the model is already finalized",
+    # module binding (classifiers and mechanisms)
+    "NotDeployer": lambda a, _: f"{a['caller']} is not the deployer of this module",
+    "TrainerAlreadySet": lambda a, _: f"this module is already bound to the trainer {a['trainer']}",
+    "ZeroTrainer": lambda a, _: "the trainer address must not be zero",
 }
 
 

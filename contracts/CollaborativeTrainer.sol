@@ -109,7 +109,7 @@ contract CollaborativeTrainer is IIncentiveErrors, IClassifierErrors {
     /// @param name_ A short name of the model.
     /// @param description_ What the model does.
     /// @param encoder_ How raw inputs are encoded.
-    /// @param classifier_ The model (finalize it with this trainer afterwards).
+    /// @param classifier_ The model (bind it to this trainer with `setTrainer` afterwards).
     /// @param incentiveMechanism_ The mechanism (bind it with `setTrainer` afterwards).
     constructor(
         string memory name_,

@@ -39,7 +39,7 @@ contract DensePerceptron is PerceptronBase {
 
     /// @notice Write pre-encoded slot words (6 int40 lanes each, lane XOR 2^39, bits 240..255
     /// zero) to weight slots `startSlot ..` (weights `6 * startSlot ..`); a zero word leaves its
-    /// slot untouched. Lanes past the last weight must encode 0. Owner only, before `finalize`.
+    /// slot untouched. Lanes past the last weight must encode 0. Deployer only, before `setTrainer`.
     /// @dev One SSTORE per word (~22,600 gas per new slot); invalid words revert
     /// `InvalidPackedWord`.
     /// @param startSlot first slot, relative to the weight array

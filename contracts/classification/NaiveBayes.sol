@@ -73,8 +73,8 @@ contract NaiveBayes is ClassifierBase {
     /// PackedSlots) to count slots `startSlot ..` (flat indices `8 * startSlot ..`, flat index =
     /// feature * numClasses + class); each class total follows, overwritten counts included. A zero
     /// word leaves its slot untouched (a slot never written reads as zero counts, so deployment
-    /// need not write the all-zero slots). Lanes past the last count must encode 0. Owner only,
-    /// before `finalize`.
+    /// need not write the all-zero slots). Lanes past the last count must encode 0. Deployer only,
+    /// before `setTrainer`.
     /// @dev One SSTORE per non-zero word (~23,000 gas per new slot); invalid words revert
     /// `InvalidPackedWord`, totals above 2^64 - 1 `ClassCountOverflow`.
     /// @param startSlot first slot, relative to the count array

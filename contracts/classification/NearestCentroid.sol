@@ -64,7 +64,7 @@ contract NearestCentroid is ClassifierBase {
     /// centroid slots `startSlot ..` of the parameter array (class `c` occupies slots
     /// `c * slotsPerClass ..`, value `i` in slot `i / 8`, lane `i % 8`); each class's `||c||^2`
     /// follows, overwritten values included. A zero word leaves its slot untouched. Lanes past the
-    /// last value of a class must encode 0. Owner only, before `finalize`.
+    /// last value of a class must encode 0. Deployer only, before `setTrainer`.
     /// @dev One SSTORE per word (~23,000 gas per new slot); invalid words revert
     /// `InvalidPackedWord`.
     /// @param startSlot first slot, relative to the parameter array

@@ -49,7 +49,7 @@ contract SparseNearestCentroid is ClassifierBase {
     }
 
     /// @notice Set the feature sums (x 1e9, below 2^63) at flat indices `startIndex ..`
-    /// (index = feature * numClasses + class). Owner only, before `finalize`.
+    /// (index = feature * numClasses + class). Deployer only, before `setTrainer`.
     /// @dev Deployment should write every sum (zeros included); 500 sums cost about 3.2M gas.
     function initializeSums(uint256 startIndex, uint64[] calldata sums) external onlyInitializer {
         uint256 numClasses = _numClasses;

@@ -40,8 +40,8 @@ contract SparsePerceptron is PerceptronBase {
         PerceptronBase(classNames, numFeatures_, intercept_, learningRate_)
     {}
 
-    /// @notice Set weights `startIndex ..` to `values` (x 1e9, each within +-(2^47 - 1)). Owner
-    /// only, before `finalize`.
+    /// @notice Set weights `startIndex ..` to `values` (x 1e9, each within +-(2^47 - 1)). Deployer
+    /// only, before `setTrainer`.
     /// @dev One read-modify-write per value; `initializePacked` is the cheap way (one SSTORE a slot).
     function initializeWeights(uint256 startIndex, int64[] calldata values) external onlyInitializer {
         _checkChunk(startIndex, values.length, numFeatures);
@@ -65,7 +65,7 @@ contract SparsePerceptron is PerceptronBase {
 
     /// @notice Write pre-encoded slot words (5 int48 lanes each, lane XOR 2^47, bits 240..255 zero)
     /// to weight slots `startSlot ..` (weights `5 * startSlot ..`); a zero word leaves its slot
-    /// untouched (a slot never written reads as five zero weights). Owner only, before `finalize`.
+    /// untouched (a slot never written reads as five zero weights). Deployer only, before `setTrainer`.
     /// @dev One SSTORE per word; ~22,600 gas per new slot. A lane equal to 0 (int48.min) or a
     /// non-zero bit above 240 reverts `InvalidPackedWord`.
     /// @param startSlot first slot, relative to the weight array

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.30;
 
 import {IIncentiveMechanism} from "../interfaces/IIncentiveMechanism.sol";
+import {IModule} from "../interfaces/IModule.sol";
 
 /// @title IncentiveMechanismBase
 /// @notice What both incentive mechanisms share: the wait times, the one-time binding to a trainer,
@@ -31,6 +32,7 @@ abstract contract IncentiveMechanismBase is IIncentiveMechanism {
     /// @notice The block timestamp at deployment (the origin of `lastUpdateTime`).
     uint256 public immutable deployedAt;
 
+    /// @dev The address that deployed the mechanism; it alone may bind it (`setTrainer`).
     address private immutable _deployer;
 
     /// @dev trainer | lastUpdate offset | totalSubmitted | totalGoodDataCount (see the title NatSpec).
@@ -53,10 +55,10 @@ abstract contract IncentiveMechanismBase is IIncentiveMechanism {
         _deployer = msg.sender;
     }
 
-    /// @inheritdoc IIncentiveMechanism
+    /// @inheritdoc IModule
     function setTrainer(address trainer_) external {
         if (msg.sender != _deployer) revert NotDeployer(msg.sender);
-        if (trainer_ == address(0)) revert ZeroAddress();
+        if (trainer_ == address(0)) revert ZeroTrainer();
         uint256 s = _state;
         address current = address(uint160(s & ADDRESS_MASK));
         if (current != address(0)) revert TrainerAlreadySet(current);
@@ -64,7 +66,7 @@ abstract contract IncentiveMechanismBase is IIncentiveMechanism {
         emit TrainerSet(trainer_);
     }
 
-    /// @inheritdoc IIncentiveMechanism
+    /// @inheritdoc IModule
     function trainer() external view returns (address) {
         return address(uint160(_state & ADDRESS_MASK));
     }
