@@ -16,12 +16,20 @@ import {IModule} from "../interfaces/IModule.sol";
 ///   [224, 256) totalGoodDataCount
 /// Counters are checked: reaching 2^32 reverts with `CounterOverflow` instead of wrapping.
 abstract contract IncentiveMechanismBase is IIncentiveMechanism {
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                         CONSTANTS                          */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
+
     /// @dev Fields of `_state`: bit offsets, the mask of a 32-bit field and of the address.
     uint256 internal constant TIME_SHIFT = 160;
     uint256 internal constant SUBMITTED_SHIFT = 192;
     uint256 internal constant GOOD_SHIFT = 224;
     uint256 internal constant COUNTER_MASK = 0xffffffff;
     uint256 internal constant ADDRESS_MASK = (1 << 160) - 1;
+
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                           STATE                            */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
 
     /// @inheritdoc IIncentiveMechanism
     uint256 public immutable refundWaitTimeS;
@@ -55,6 +63,10 @@ abstract contract IncentiveMechanismBase is IIncentiveMechanism {
         _deployer = msg.sender;
     }
 
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                          BINDING                           */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
+
     /// @inheritdoc IModule
     function setTrainer(address trainer_) external {
         if (msg.sender != _deployer) revert NotDeployer(msg.sender);
@@ -65,6 +77,10 @@ abstract contract IncentiveMechanismBase is IIncentiveMechanism {
         _state = s | uint256(uint160(trainer_));
         emit TrainerSet(trainer_);
     }
+
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                           VIEWS                            */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
 
     /// @inheritdoc IModule
     function trainer() external view returns (address) {
@@ -85,6 +101,10 @@ abstract contract IncentiveMechanismBase is IIncentiveMechanism {
     function lastUpdateTime() external view returns (uint256) {
         return deployedAt + ((_state >> TIME_SHIFT) & COUNTER_MASK);
     }
+
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                         INTERNALS                          */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
 
     /// @dev Loads the packed state and reverts unless the caller is the bound trainer.
     function _loadStateAsTrainer() internal view returns (uint256 s) {
