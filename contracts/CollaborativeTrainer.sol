@@ -29,7 +29,9 @@ import {ContributionRecord as R} from "./libraries/ContributionRecord.sol";
 /// If a payout fails, the whole transaction reverts with `PayoutFailed`: the claim is undone and
 /// nobody else is affected.
 contract CollaborativeTrainer is IIncentiveErrors, IClassifierErrors {
-    // ---------------------------------------------------------------- events
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                           EVENTS                           */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
 
     /// @notice A contribution was accepted. The durable public record of the data set.
     /// @param d The data. @param c Its label. @param t When it was added (block timestamp).
@@ -44,7 +46,9 @@ contract CollaborativeTrainer is IIncentiveErrors, IClassifierErrors {
     /// any-address take; 0 for the points mechanism).
     event Report(address indexed reporter, address indexed author, bytes32 indexed key, uint256 amount);
 
-    // ---------------------------------------------------------------- errors
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                           ERRORS                           */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
 
     /// @notice No contribution with this key (data, label, time and author must all match).
     error ContributionNotFound(bytes32 key);
@@ -67,13 +71,17 @@ contract CollaborativeTrainer is IIncentiveErrors, IClassifierErrors {
     /// @notice The incentive mechanism returned no amount (a broken mechanism).
     error InvalidMechanismResponse();
 
-    // ---------------------------------------------------------------- constants
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                         CONSTANTS                          */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
 
     /// @dev Transient-storage slot of the re-entrancy lock.
     /// keccak256("ape-sum.trainer.lock") - 1, as a literal (the expression would be computed at run time).
-    bytes32 private constant _LOCK_SLOT = 0x43838a11b1a07d7028d26a06390954ba3da2a07b6048c99185b506433c738c7d;
+    bytes32 private constant LOCK_SLOT = 0x43838a11b1a07d7028d26a06390954ba3da2a07b6048c99185b506433c738c7d;
 
-    // ---------------------------------------------------------------- state
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                           STATE                            */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
 
     /// @notice A short name of the model.
     string public name;
@@ -94,12 +102,14 @@ contract CollaborativeTrainer is IIncentiveErrors, IClassifierErrors {
     // per access. Both are keccak256 outputs whose preimages (32 n + 60 and 64 bytes) cannot be those
     // of the string slots above (32 bytes) or of each other.
 
-    // ---------------------------------------------------------------- construction
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                        CONSTRUCTION                        */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
 
     /// @param name_ A short name of the model.
     /// @param description_ What the model does.
     /// @param encoder_ How raw inputs are encoded.
-    /// @param classifier_ The model (finalize it with this trainer afterwards).
+    /// @param classifier_ The model (bind it to this trainer with `setTrainer` afterwards).
     /// @param incentiveMechanism_ The mechanism (bind it with `setTrainer` afterwards).
     constructor(
         string memory name_,
@@ -119,7 +129,7 @@ contract CollaborativeTrainer is IIncentiveErrors, IClassifierErrors {
     }
 
     modifier nonReentrant() {
-        bytes32 slot = _LOCK_SLOT;
+        bytes32 slot = LOCK_SLOT;
         bool locked;
         assembly ("memory-safe") {
             locked := tload(slot)
@@ -134,7 +144,9 @@ contract CollaborativeTrainer is IIncentiveErrors, IClassifierErrors {
         }
     }
 
-    // ---------------------------------------------------------------- actions
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                          ACTIONS                           */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
 
     /// @notice Contribute a labelled sample: pay the IM's deposit, train the model, get any excess
     /// value back. Emits `AddData`.
@@ -165,6 +177,7 @@ contract CollaborativeTrainer is IIncentiveErrors, IClassifierErrors {
         uint256 amount = _askRefund(data, classification, addedTime, record);
         _store(key, _claim(key, record, amount) | R.CLAIMED);
         bytes32 topic = Refund.selector;
+        // Solidity equivalent: emit Refund(msg.sender, key, amount);
         assembly ("memory-safe") {
             mstore(0, amount)
             log3(0, 0x20, topic, caller(), key)
@@ -196,6 +209,7 @@ contract CollaborativeTrainer is IIncentiveErrors, IClassifierErrors {
             _store(claimKey, 1);
         }
         bytes32 topic = Report.selector;
+        // Solidity equivalent: emit Report(msg.sender, originalAuthor, key, amount);
         assembly ("memory-safe") {
             mstore(0, amount)
             log4(0, 0x20, topic, caller(), originalAuthor, key)
@@ -203,7 +217,9 @@ contract CollaborativeTrainer is IIncentiveErrors, IClassifierErrors {
         if (amount != 0) _pay(msg.sender, amount);
     }
 
-    // ---------------------------------------------------------------- views
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                           VIEWS                            */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
 
     /// @notice The model's prediction for `data` (free).
     function predict(int64[] calldata data) external view returns (uint64) {
@@ -272,7 +288,9 @@ contract CollaborativeTrainer is IIncentiveErrors, IClassifierErrors {
         return _load(_claimKey(key, claimer)) != 0;
     }
 
-    // ---------------------------------------------------------------- internals
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                         INTERNALS                          */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
 
     /// @dev The record under `key`, or a `ContributionNotFound` revert.
     function _existing(bytes32 key) private view returns (uint256 record) {
@@ -290,6 +308,8 @@ contract CollaborativeTrainer is IIncentiveErrors, IClassifierErrors {
         uint64 prediction = _predict(data, IClassifier.predictAccepted.selector);
         bytes4 selector = IIncentiveMechanism.handleRefund.selector;
         uint256 p;
+        // Solidity equivalent: abi.encodeCall(IIncentiveMechanism.handleRefund, (msg.sender, addedTime,
+        // claim, classification, prediction)), at the free memory pointer, which stays where it is.
         assembly ("memory-safe") {
             p := mload(0x40)
             mstore(p, selector)
@@ -312,6 +332,8 @@ contract CollaborativeTrainer is IIncentiveErrors, IClassifierErrors {
         bytes4 selector = IIncentiveMechanism.handleReport.selector;
         address owner_ = owner;
         uint256 p;
+        // Solidity equivalent: abi.encodeCall(IIncentiveMechanism.handleReport, (msg.sender, author,
+        // owner, addedTime, claim, classification, prediction)), at the free memory pointer.
         assembly ("memory-safe") {
             p := mload(0x40)
             mstore(p, selector)
@@ -331,6 +353,11 @@ contract CollaborativeTrainer is IIncentiveErrors, IClassifierErrors {
     function _askMechanism(uint256 p, uint256 size) private returns (uint256 amount) {
         address target = address(incentiveMechanism);
         bool ok;
+        // Solidity equivalent:
+        //     (bool success, bytes memory ret) = target.call(calldata at p, size bytes);
+        //     if (!success) revert with ret;
+        //     ok = ret.length >= 32;
+        //     amount = the first word of ret;
         assembly ("memory-safe") {
             if iszero(call(gas(), target, 0, p, size, 0, 0x20)) {
                 returndatacopy(p, 0, returndatasize())
@@ -360,6 +387,7 @@ contract CollaborativeTrainer is IIncentiveErrors, IClassifierErrors {
         pure
         returns (bytes32 key)
     {
+        // Solidity equivalent: keccak256(abi.encodePacked(data, classification, addedTime, author)).
         assembly ("memory-safe") {
             let p := mload(0x40)
             let n := shl(5, data.length)
@@ -388,6 +416,7 @@ contract CollaborativeTrainer is IIncentiveErrors, IClassifierErrors {
 
     /// @dev keccak256(abi.encode(key, claimer)).
     function _claimKey(bytes32 key, address claimer) private pure returns (bytes32 claimKey) {
+        // Solidity equivalent: keccak256(abi.encode(key, claimer)), in the scratch space.
         assembly ("memory-safe") {
             mstore(0, key)
             mstore(0x20, claimer)
@@ -401,6 +430,11 @@ contract CollaborativeTrainer is IIncentiveErrors, IClassifierErrors {
         address target = address(classifier);
         uint256 raw;
         bool ok;
+        // Solidity equivalent:
+        //     (bool success, bytes memory ret) = target.staticcall(abi.encodeWithSelector(selector, data));
+        //     if (!success) revert with ret;
+        //     ok = ret.length >= 32;
+        //     raw = the first word of ret;
         assembly ("memory-safe") {
             let p := mload(0x40)
             mstore(p, selector)
@@ -423,6 +457,7 @@ contract CollaborativeTrainer is IIncentiveErrors, IClassifierErrors {
     function _update(int64[] calldata data, uint64 classification) private {
         address target = address(classifier);
         bytes4 selector = IClassifier.update.selector;
+        // Solidity equivalent: classifier.update(data, classification), bubbling its revert.
         assembly ("memory-safe") {
             let p := mload(0x40)
             mstore(p, selector)
@@ -441,6 +476,7 @@ contract CollaborativeTrainer is IIncentiveErrors, IClassifierErrors {
     /// straight from calldata into the log.
     function _emitAddData(int64[] calldata data, uint64 classification, uint256 cost) private {
         bytes32 topic = AddData.selector;
+        // Solidity equivalent: emit AddData(data, classification, block.timestamp, msg.sender, cost);
         assembly ("memory-safe") {
             let p := mload(0x40)
             mstore(p, 0x80) // offset of `d` in the data section (after four head words)
@@ -456,6 +492,7 @@ contract CollaborativeTrainer is IIncentiveErrors, IClassifierErrors {
     /// @dev Sends `amount` wei to `to` with all gas; reverts the whole transaction on failure.
     function _pay(address to, uint256 amount) private {
         bool ok;
+        // Solidity equivalent: (ok, ) = to.call{value: amount}("");
         assembly ("memory-safe") {
             ok := call(gas(), to, amount, 0, 0, 0, 0)
         }

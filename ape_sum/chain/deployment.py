@@ -124,7 +124,7 @@ def deploy_model(
     trainer = _trainer(encoder_spec, description, classifier, mechanism, record, sender, registry)
     report("wiring", 0, 2)
     if _is_zero(classifier.trainer()):
-        classifier.finalize(trainer.address, sender=sender)
+        classifier.setTrainer(trainer.address, sender=sender)
     record.finalized = True
     registry.save(record)
     if _is_zero(mechanism.trainer()):

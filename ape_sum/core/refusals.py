@@ -174,8 +174,16 @@ _TABLE: dict[str, tuple[tuple[str, ...], Callable[[Wording], str]]] = {
         ("slotIndex", "word"),
         lambda w: f"initialiser word for slot {w.args['slotIndex']} is invalid",
     ),
-    "NotOwner": (("caller",), lambda w: f"{w.args['caller']} is not the owner"),
-    "AlreadyFinalized": ((), lambda w: "the model is already finalized"),
+    # binding a module (classifier or mechanism) to its trainer
+    "NotDeployer": (
+        ("caller",),
+        lambda w: f"{w.args['caller']} is not the deployer of this module",
+    ),
+    "TrainerAlreadySet": (
+        ("trainer",),
+        lambda w: f"this module is already bound to the trainer {w.args['trainer']}",
+    ),
+    "ZeroTrainer": ((), lambda w: "the trainer address must not be zero"),
 }
 
 ARGUMENTS: dict[str, tuple[str, ...]] = {name: entry[0] for name, entry in _TABLE.items()}

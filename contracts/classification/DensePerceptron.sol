@@ -2,6 +2,18 @@
 pragma solidity ^0.8.30;
 
 import {PerceptronBase} from "./PerceptronBase.sol";
+import {
+    BITS40,
+    LANES40,
+    MASK40,
+    MAX40,
+    ONES40,
+    PACKED_BITS,
+    PARAMS_SLOT,
+    SIGN_BYTE40,
+    TWO_MAX40,
+    X40
+} from "../libraries/PackedSlots.sol";
 
 /// @title DensePerceptron
 /// @notice Binary perceptron over dense L2-normalised inputs (x 1e9).
@@ -14,16 +26,6 @@ import {PerceptronBase} from "./PerceptronBase.sol";
 /// 240..255 zero. Six lanes rather than five int48 ones: 67 slots instead of 80 for 400 weights,
 /// 13 fewer cold reads on every predict and SSTOREs on every update and deployment.
 contract DensePerceptron is PerceptronBase {
-    uint256 private constant LANES = 6;
-    // Literal copies of PackedSlots constants, for inline assembly.
-    uint256 private constant X40 = 0x0000800000000080000000008000000000800000000080000000008000000000;
-    uint256 private constant ONES40 = 0x0000000000000100000000010000000001000000000100000000010000000001;
-    uint256 private constant PARAMS = 0xa116eccbdf58ce95d147d0972cecb4098c3ae2c8e920a6f7880449042e90728e;
-    uint256 private constant MAX40 = 0x7fffffffff;
-    uint256 private constant TWO_MAX40 = 0xfffffffffe;
-    uint256 private constant MASK40 = 0xffffffffff;
-    uint256 private constant LANE_BITS = 40;
-    uint256 private constant USED_BITS = 240;
     /// @dev Bytes of calldata per full slot of values (6 x 32).
     uint256 private constant SLOT_STRIDE = 0xc0;
 
@@ -37,34 +39,45 @@ contract DensePerceptron is PerceptronBase {
 
     /// @notice Write pre-encoded slot words (6 int40 lanes each, lane XOR 2^39, bits 240..255
     /// zero) to weight slots `startSlot ..` (weights `6 * startSlot ..`); a zero word leaves its
-    /// slot untouched. Lanes past the last weight must encode 0. Owner only, before `finalize`.
+    /// slot untouched. Lanes past the last weight must encode 0. Deployer only, before `setTrainer`.
     /// @dev One SSTORE per word (~22,600 gas per new slot); invalid words revert
     /// `InvalidPackedWord`.
     /// @param startSlot first slot, relative to the weight array
     /// @param words encoded slot words
     function initializePacked(uint256 startSlot, uint256[] calldata words) external onlyInitializer {
         uint256 n = numFeatures;
-        uint256 numSlots = (n + LANES - 1) / LANES;
+        uint256 numSlots = (n + LANES40 - 1) / LANES40;
         _checkChunk(startSlot, words.length, numSlots);
         // bits of the last slot past the last weight (must decode to zero)
-        uint256 tailShift = (n % LANES) * LANE_BITS;
+        uint256 tailShift = (n % LANES40) * BITS40;
         uint256 bad; // slot index + 1 of the first invalid word
-        assembly {
-            let slot := add(PARAMS, startSlot)
-            let last := add(PARAMS, sub(numSlots, 1))
+        // Solidity equivalent:
+        //     for (uint256 k; k < words.length; ++k) {
+        //         uint256 w = words[k];
+        //         if (w == 0) continue;
+        //         // (w - ONES40) & ~w & X40 != 0 iff some 40-bit lane of w is zero (int40.min)
+        //         bool fault = w >> PACKED_BITS != 0 || (w - ONES40) & ~w & X40 != 0;
+        //         // lanes past the last weight must decode to zero
+        //         if (startSlot + k == numSlots - 1 && tailShift != 0) fault = fault || (w ^ X40) >> tailShift != 0;
+        //         if (fault) { bad = startSlot + k + 1; break; }
+        //         sstore(PARAMS_SLOT + startSlot + k, w);
+        //     }
+        assembly ("memory-safe") {
+            let slot := add(PARAMS_SLOT, startSlot)
+            let last := add(PARAMS_SLOT, sub(numSlots, 1))
             let p := words.offset
             for { let end := add(p, shl(5, words.length)) } lt(p, end) { p := add(p, 0x20) } {
                 let w := calldataload(p)
                 if w {
                     let fault := or(
-                        shr(USED_BITS, w),
+                        shr(PACKED_BITS, w),
                         and(and(sub(w, ONES40), not(w)), X40)
                     )
                     if and(eq(slot, last), iszero(iszero(tailShift))) {
                         fault := or(fault, shr(tailShift, xor(w, X40)))
                     }
                     if fault {
-                        bad := add(sub(slot, PARAMS), 1)
+                        bad := add(sub(slot, PARAMS_SLOT), 1)
                         break
                     }
                     sstore(slot, w)
@@ -79,11 +92,12 @@ contract DensePerceptron is PerceptronBase {
     /// @notice Weight `index` (x 1e9).
     function weights(uint256 index) external view returns (int64 w) {
         _checkChunk(index, 1, numFeatures);
-        uint256 slot = PARAMS + index / LANES;
-        uint256 sh = (index % LANES) * LANE_BITS;
-        assembly {
+        uint256 slot = PARAMS_SLOT + index / LANES40;
+        uint256 sh = (index % LANES40) * BITS40;
+        // Solidity equivalent: w = sload(slot) == 0 ? 0 : int40(uint40((sload(slot) ^ X40) >> sh));
+        assembly ("memory-safe") {
             let raw := sload(slot)
-            if raw { w := signextend(4, shr(sh, xor(raw, X40))) }
+            if raw { w := signextend(SIGN_BYTE40, shr(sh, xor(raw, X40))) }
         }
     }
 
@@ -94,51 +108,58 @@ contract DensePerceptron is PerceptronBase {
         returns (uint256 badIndex, int256 badValue)
     {
         uint256 n = data.length;
-        assembly {
+        // Solidity equivalent (here one slot of six weights a step, lane k at bit 40 k, the range
+        // test of all six OR-ed together):
+        //     for (uint256 i; i < n; ++i) {
+        //         int256 v = weight[i] + data[i] * lr / int256(TO_FLOAT); // sdiv truncates toward zero
+        //         if (badIndex == 0 && (v > MAX40 || v < -MAX40)) (badIndex, badValue) = (i + 1, v);
+        //         weight[i] = int40(v); // lane i % 6 of slot PARAMS_SLOT + i / 6, stored XOR 2^39
+        //     }
+        assembly ("memory-safe") {
             let p := data.offset
-            let slot := PARAMS
-            for { let full := add(p, mul(div(n, LANES), SLOT_STRIDE)) } lt(p, full) {} {
+            let slot := PARAMS_SLOT
+            for { let full := add(p, mul(div(n, LANES40), SLOT_STRIDE)) } lt(p, full) {} {
                 let w := sload(slot)
                 if w { w := xor(w, X40) }
-                let v := add(signextend(4, w), sdiv(mul(calldataload(p), lr), 1000000000))
+                let v := add(signextend(SIGN_BYTE40, w), sdiv(mul(calldataload(p), lr), TO_FLOAT))
                 let o := gt(add(v, MAX40), TWO_MAX40)
                 let out := and(v, MASK40)
                 v := add(
-                    signextend(4, shr(40, w)),
-                    sdiv(mul(calldataload(add(p, 0x20)), lr), 1000000000)
+                    signextend(SIGN_BYTE40, shr(40, w)),
+                    sdiv(mul(calldataload(add(p, 0x20)), lr), TO_FLOAT)
                 )
                 o := or(o, gt(add(v, MAX40), TWO_MAX40))
                 out := or(out, shl(40, and(v, MASK40)))
                 v := add(
-                    signextend(4, shr(80, w)),
-                    sdiv(mul(calldataload(add(p, 0x40)), lr), 1000000000)
+                    signextend(SIGN_BYTE40, shr(80, w)),
+                    sdiv(mul(calldataload(add(p, 0x40)), lr), TO_FLOAT)
                 )
                 o := or(o, gt(add(v, MAX40), TWO_MAX40))
                 out := or(out, shl(80, and(v, MASK40)))
                 v := add(
-                    signextend(4, shr(120, w)),
-                    sdiv(mul(calldataload(add(p, 0x60)), lr), 1000000000)
+                    signextend(SIGN_BYTE40, shr(120, w)),
+                    sdiv(mul(calldataload(add(p, 0x60)), lr), TO_FLOAT)
                 )
                 o := or(o, gt(add(v, MAX40), TWO_MAX40))
                 out := or(out, shl(120, and(v, MASK40)))
                 v := add(
-                    signextend(4, shr(160, w)),
-                    sdiv(mul(calldataload(add(p, 0x80)), lr), 1000000000)
+                    signextend(SIGN_BYTE40, shr(160, w)),
+                    sdiv(mul(calldataload(add(p, 0x80)), lr), TO_FLOAT)
                 )
                 o := or(o, gt(add(v, MAX40), TWO_MAX40))
                 out := or(out, shl(160, and(v, MASK40)))
                 v := add(
-                    signextend(4, shr(200, w)),
-                    sdiv(mul(calldataload(add(p, 0xa0)), lr), 1000000000)
+                    signextend(SIGN_BYTE40, shr(200, w)),
+                    sdiv(mul(calldataload(add(p, 0xa0)), lr), TO_FLOAT)
                 )
                 o := or(o, gt(add(v, MAX40), TWO_MAX40))
                 out := or(out, shl(200, and(v, MASK40)))
                 if and(o, iszero(badIndex)) {
                     // rare: find the first lane of this slot that left the range
-                    for { let l := 0 } lt(l, LANES) { l := add(l, 1) } {
+                    for { let l := 0 } lt(l, LANES40) { l := add(l, 1) } {
                         let u := add(
-                            signextend(4, shr(mul(l, 40), w)),
-                            sdiv(mul(calldataload(add(p, shl(5, l))), lr), 1000000000)
+                            signextend(SIGN_BYTE40, shr(mul(l, BITS40), w)),
+                            sdiv(mul(calldataload(add(p, shl(5, l))), lr), TO_FLOAT)
                         )
                         if gt(add(u, MAX40), TWO_MAX40) {
                             badIndex := add(add(shr(5, sub(p, data.offset)), l), 1)
@@ -159,15 +180,15 @@ contract DensePerceptron is PerceptronBase {
                 let out := w
                 for { let sh := 0 } lt(p, end) { p := add(p, 0x20) } {
                     let u := add(
-                        signextend(4, shr(sh, w)),
-                        sdiv(mul(calldataload(p), lr), 1000000000)
+                        signextend(SIGN_BYTE40, shr(sh, w)),
+                        sdiv(mul(calldataload(p), lr), TO_FLOAT)
                     )
                     if and(gt(add(u, MAX40), TWO_MAX40), iszero(badIndex)) {
                         badIndex := add(shr(5, sub(p, data.offset)), 1)
                         badValue := u
                     }
                     out := or(and(out, not(shl(sh, MASK40))), shl(sh, and(u, MASK40)))
-                    sh := add(sh, 40)
+                    sh := add(sh, BITS40)
                 }
                 sstore(slot, xor(out, X40))
             }
@@ -179,39 +200,46 @@ contract DensePerceptron is PerceptronBase {
     function _margin(int64[] calldata data) internal view override returns (int256 m) {
         uint256 n = data.length;
         _checkDimension(n);
-        m = int256(intercept) * TO_FLOAT;
+        m = int256(intercept) * int256(TO_FLOAT);
         uint256 s; // sum of squares
         uint256 bad; // OR of every x + 2^63: reaches bit 64 iff some word is not an int64
-        assembly {
+        // Solidity equivalent (here one slot of six weights a step, lane k at bit 40 k):
+        //     for (uint256 i; i < n; ++i) {
+        //         int256 x = data[i]; // the raw calldata word
+        //         bad |= uint256(x) + I64_BIAS;
+        //         s += uint256(x * x);
+        //         m += weight[i] * x; // lane i % 6 of slot PARAMS_SLOT + i / 6, decoded
+        //     }
+        assembly ("memory-safe") {
             let p := data.offset
-            let slot := PARAMS
-            for { let full := add(p, mul(div(n, LANES), SLOT_STRIDE)) } lt(p, full) {} {
+            let slot := PARAMS_SLOT
+            for { let full := add(p, mul(div(n, LANES40), SLOT_STRIDE)) } lt(p, full) {} {
                 let w := sload(slot)
                 if w { w := xor(w, X40) }
                 let x := calldataload(p)
                 bad := or(bad, add(x, I64_BIAS))
                 s := add(s, mul(x, x))
-                let t := mul(signextend(4, w), x)
+                let t := mul(signextend(SIGN_BYTE40, w), x)
                 x := calldataload(add(p, 0x20))
                 bad := or(bad, add(x, I64_BIAS))
                 s := add(s, mul(x, x))
-                t := add(t, mul(signextend(4, shr(40, w)), x))
+                t := add(t, mul(signextend(SIGN_BYTE40, shr(40, w)), x))
                 x := calldataload(add(p, 0x40))
                 bad := or(bad, add(x, I64_BIAS))
                 s := add(s, mul(x, x))
-                t := add(t, mul(signextend(4, shr(80, w)), x))
+                t := add(t, mul(signextend(SIGN_BYTE40, shr(80, w)), x))
                 x := calldataload(add(p, 0x60))
                 bad := or(bad, add(x, I64_BIAS))
                 s := add(s, mul(x, x))
-                t := add(t, mul(signextend(4, shr(120, w)), x))
+                t := add(t, mul(signextend(SIGN_BYTE40, shr(120, w)), x))
                 x := calldataload(add(p, 0x80))
                 bad := or(bad, add(x, I64_BIAS))
                 s := add(s, mul(x, x))
-                t := add(t, mul(signextend(4, shr(160, w)), x))
+                t := add(t, mul(signextend(SIGN_BYTE40, shr(160, w)), x))
                 x := calldataload(add(p, 0xa0))
                 bad := or(bad, add(x, I64_BIAS))
                 s := add(s, mul(x, x))
-                m := add(m, add(t, mul(signextend(4, shr(200, w)), x)))
+                m := add(m, add(t, mul(signextend(SIGN_BYTE40, shr(200, w)), x)))
                 p := add(p, SLOT_STRIDE)
                 slot := add(slot, 1)
             }
@@ -223,8 +251,8 @@ contract DensePerceptron is PerceptronBase {
                     let x := calldataload(p)
                     bad := or(bad, add(x, I64_BIAS))
                     s := add(s, mul(x, x))
-                    m := add(m, mul(signextend(4, w), x))
-                    w := shr(40, w)
+                    m := add(m, mul(signextend(SIGN_BYTE40, w), x))
+                    w := shr(BITS40, w)
                 }
             }
         }

@@ -3,7 +3,17 @@ pragma solidity ^0.8.30;
 
 import {ClassifierBase} from "./ClassifierBase.sol";
 import {IClassifier} from "../interfaces/IClassifier.sol";
-import {PackedSlots as P} from "../libraries/PackedSlots.sol";
+import {
+    PackedSlots as P,
+    BITS32,
+    LANES32,
+    LANES32_LOG2,
+    MASK32,
+    ONES32,
+    PARAMS_SLOT,
+    SIGN_BYTE32,
+    X32
+} from "../libraries/PackedSlots.sol";
 
 /// @title NearestCentroid
 /// @notice Nearest centroid over dense L2-normalised inputs (x 1e9). Predicts the class minimising
@@ -12,21 +22,18 @@ import {PackedSlots as P} from "../libraries/PackedSlots.sol";
 /// `c_i = (c_i * n + x_i) / (n + 1)` (truncating toward zero) and increments its data count `n`.
 /// @dev Centroids: int32 x8 per slot (values of normalised data lie within +-1e9), class `c` at
 /// `PARAMS_SLOT + c * slotsPerClass + i / 8`, lane `i % 8`. Per class one metadata word at
-/// `META_SLOT + c`: bits 0..63 data count, bits 64..254 `||c||^2` (exact), bit 255 marker.
+/// `META_SLOT + c`: bits 0..63 data count, bits 64..254 `||c||^2` (exact), bit 255 marker
+/// (`PackedSlots.loadMeta` / `storeMeta`).
 contract NearestCentroid is ClassifierBase {
-    // Literal copies of PackedSlots constants, for inline assembly.
-    uint256 private constant X32 = 0x8000000080000000800000008000000080000000800000008000000080000000;
-    uint256 private constant PARAMS = 0xa116eccbdf58ce95d147d0972cecb4098c3ae2c8e920a6f7880449042e90728e;
-    uint256 private constant LANES = 8;
-    uint256 private constant SHIFT = 64;
-    uint256 private constant NORM_MASK = (1 << 191) - 1;
-    uint256 private constant ONES32 = 0x0000000100000001000000010000000100000001000000010000000100000001;
     /// @dev Bytes of calldata per full slot of values (8 x 32).
     uint256 private constant SLOT_STRIDE = 0x100;
+    uint256 private constant SLOT_STRIDE_LOG2 = 8;
     /// @dev Pair arithmetic of `predict` (see `_dots`): lanes are offset by 2^31, sums live in
     /// 128-bit halves.
     uint256 private constant OFFSET_BITS = 31;
     uint256 private constant HALF = 128;
+    /// @dev Byte index of the sign bit of the low half, for `signextend`.
+    uint256 private constant HALF_SIGN_BYTE = 15;
     uint256 private constant B31 = 0x80000000;
     uint256 private constant LOW128 = 0xffffffffffffffffffffffffffffffff;
     uint256 private constant HIGH128 = 0xffffffffffffffffffffffffffffffff00000000000000000000000000000000;
@@ -47,9 +54,9 @@ contract NearestCentroid is ClassifierBase {
             revert LengthMismatch(dataCounts.length, classNames.length);
         }
         if (dimension > MAX_DIMENSION) revert InvalidParameter("dimension", int256(dimension));
-        slotsPerClass = (dimension + LANES - 1) / LANES;
+        slotsPerClass = (dimension + LANES32 - 1) / LANES32;
         for (uint256 c; c < dataCounts.length; ++c) {
-            _storeMeta(c, dataCounts[c], 0);
+            P.storeMeta(c, dataCounts[c], 0);
         }
     }
 
@@ -57,22 +64,34 @@ contract NearestCentroid is ClassifierBase {
     /// centroid slots `startSlot ..` of the parameter array (class `c` occupies slots
     /// `c * slotsPerClass ..`, value `i` in slot `i / 8`, lane `i % 8`); each class's `||c||^2`
     /// follows, overwritten values included. A zero word leaves its slot untouched. Lanes past the
-    /// last value of a class must encode 0. Owner only, before `finalize`.
+    /// last value of a class must encode 0. Deployer only, before `setTrainer`.
     /// @dev One SSTORE per word (~23,000 gas per new slot); invalid words revert
     /// `InvalidPackedWord`.
     /// @param startSlot first slot, relative to the parameter array
     /// @param words encoded slot words
     function initializePacked(uint256 startSlot, uint256[] calldata words) external onlyInitializer {
-        uint256 numClasses = NUM_CLASSES;
+        uint256 numClasses = _numClasses;
         uint256 perClass = slotsPerClass;
         _checkChunk(startSlot, words.length, perClass * numClasses);
         uint256[] memory norms = new uint256[](numClasses);
         for (uint256 c; c < numClasses; ++c) {
-            (, norms[c]) = _meta(c);
+            (, norms[c]) = P.loadMeta(c);
         }
-        uint256 tailShift = (numFeatures % LANES) * 32;
+        uint256 tailShift = (numFeatures % LANES32) * BITS32;
         uint256 bad; // slot index + 1 of the first invalid word
-        assembly {
+        // Solidity equivalent (`norms` is the memory array above, written within its bounds):
+        //     for (uint256 k; k < words.length; ++k) {
+        //         (uint256 w, uint256 j) = (words[k], startSlot + k);
+        //         if (w == 0) continue;
+        //         // (w - ONES32) & ~w & X32 != 0 iff some lane of w is zero (int32.min); lanes past the
+        //         // end of a class's vector must decode to zero
+        //         bool fault = (w - ONES32) & ~w & X32 != 0;
+        //         if (j % perClass == perClass - 1 && tailShift != 0) fault = fault || (w ^ X32) >> tailShift != 0;
+        //         if (fault) { bad = j + 1; break; }
+        //         for (uint256 l; l < LANES32; ++l) norms[j / perClass] += (new lane l)^2 - (old lane l)^2;
+        //         sstore(PARAMS_SLOT + j, w);
+        //     }
+        assembly ("memory-safe") {
             let p := words.offset
             let j := startSlot
             for { let end := add(p, shl(5, words.length)) } lt(p, end) { p := add(p, 0x20) } {
@@ -88,14 +107,14 @@ contract NearestCentroid is ClassifierBase {
                         bad := add(j, 1)
                         break
                     }
-                    let slot := add(PARAMS, j)
+                    let slot := add(PARAMS_SLOT, j)
                     let old := sload(slot)
                     if old { old := xor(old, X32) }
                     let q := add(add(norms, 0x20), shl(5, div(j, perClass)))
                     let acc := mload(q)
-                    for { let sh := 0 } lt(sh, 256) { sh := add(sh, 32) } {
-                        let v := signextend(3, shr(sh, plain))
-                        let o := signextend(3, shr(sh, old))
+                    for { let sh := 0 } lt(sh, mul(LANES32, BITS32)) { sh := add(sh, BITS32) } {
+                        let v := signextend(SIGN_BYTE32, shr(sh, plain))
+                        let o := signextend(SIGN_BYTE32, shr(sh, old))
                         acc := sub(add(acc, mul(v, v)), mul(o, o))
                     }
                     mstore(q, acc)
@@ -106,24 +125,24 @@ contract NearestCentroid is ClassifierBase {
         }
         if (bad != 0) revert InvalidPackedWord(bad - 1, words[bad - 1 - startSlot]);
         for (uint256 c; c < numClasses; ++c) {
-            (uint256 n, ) = _meta(c);
-            _storeMeta(c, n, norms[c]);
+            (uint256 n, ) = P.loadMeta(c);
+            P.storeMeta(c, n, norms[c]);
         }
         emit PackedInitialized(startSlot, words.length);
     }
 
     /// @notice Value `index` of class `classification`'s centroid (x 1e9).
     function centroid(uint256 classification, uint256 index) external view returns (int256) {
-        if (classification >= NUM_CLASSES) revert ClassIndexOutOfRange(classification, NUM_CLASSES);
+        if (classification >= _numClasses) revert ClassIndexOutOfRange(classification, _numClasses);
         _checkChunk(index, 1, numFeatures);
-        uint256 slot = P.PARAMS_SLOT + classification * slotsPerClass + index / LANES;
-        return P.getI32(P.load32s(slot), index % LANES);
+        uint256 slot = PARAMS_SLOT + classification * slotsPerClass + index / LANES32;
+        return P.getI32(P.load32s(slot), index % LANES32);
     }
 
     /// @notice `(dataCount, squaredNorm)` of class `classification`'s centroid.
     function classInfo(uint256 classification) external view returns (uint256 n, uint256 norm) {
-        if (classification >= NUM_CLASSES) revert ClassIndexOutOfRange(classification, NUM_CLASSES);
-        return _meta(classification);
+        if (classification >= _numClasses) revert ClassIndexOutOfRange(classification, _numClasses);
+        return P.loadMeta(classification);
     }
 
     /// @inheritdoc IClassifier
@@ -143,19 +162,19 @@ contract NearestCentroid is ClassifierBase {
     function update(int64[] calldata data, uint64 classification) external {
         _checkUpdate(classification);
         _checkDimension(data.length);
-        (uint256 n, ) = _meta(classification);
+        (uint256 n, ) = P.loadMeta(classification);
         (uint256 norm, uint256 s, uint256 bad) =
-            _move(data, PARAMS + classification * slotsPerClass, n);
+            _move(data, PARAMS_SLOT + classification * slotsPerClass, n);
         _checkNorm(bad, s); // reverting undoes the move
         if (n == type(uint64).max) revert ClassCountOverflow(classification);
-        _storeMeta(classification, n + 1, norm);
+        P.storeMeta(classification, n + 1, norm);
         emit Updated(classification);
     }
 
     /// @dev The class minimising `||c||^2 - 2 x.c`, classes two at a time; with `check`, the first
     /// pass also checks the input (int64 words, normalisation).
     function _nearest(int64[] calldata data, bool check) private view returns (uint64 best) {
-        uint256 numClasses = NUM_CLASSES;
+        uint256 numClasses = _numClasses;
         int256 bestScore = type(int256).max;
         for (uint256 c; c < numClasses; c += 2) {
             uint256 c1 = c + 1 < numClasses ? c + 1 : c;
@@ -179,8 +198,8 @@ contract NearestCentroid is ClassifierBase {
         returns (int256 s0, int256 s1)
     {
         uint256 perClass = slotsPerClass;
-        uint256 base0 = PARAMS + c0 * perClass;
-        uint256 base1 = PARAMS + c1 * perClass;
+        uint256 base0 = PARAMS_SLOT + c0 * perClass;
+        uint256 base1 = PARAMS_SLOT + c1 * perClass;
         uint256 acc;
         if (check) {
             uint256 s;
@@ -194,13 +213,14 @@ contract NearestCentroid is ClassifierBase {
         // acc = d0 + 2^128 d1 (mod 2^256) with |d0|, |d1| < n 2^63 <= 2^95
         int256 d0;
         int256 d1;
-        assembly {
-            d0 := signextend(15, acc)
+        // Solidity equivalent: d0 = int128(uint128(acc)); d1 = (int256(acc) - d0) >> HALF;
+        assembly ("memory-safe") {
+            d0 := signextend(HALF_SIGN_BYTE, acc)
             d1 := sar(HALF, sub(acc, d0))
         }
-        (, uint256 norm) = _meta(c0);
+        (, uint256 norm) = P.loadMeta(c0);
         s0 = int256(norm) - 2 * d0;
-        (, norm) = _meta(c1);
+        (, norm) = P.loadMeta(c1);
         s1 = int256(norm) - 2 * d1;
     }
 
@@ -209,16 +229,21 @@ contract NearestCentroid is ClassifierBase {
     /// counting as zeros) against a signed value. Exact for |x_i| <= 2^31; no input checks (see
     /// `_checkedDots`).
     function _dots(int64[] calldata data, uint256 base0, uint256 base1) private view returns (uint256 acc) {
-        assembly {
+        // Solidity equivalent (here one slot, eight values, a step; lane k at bit 32 k):
+        //     for (uint256 i; i < data.length; ++i) {
+        //         // u0, u1: the stored (offset) lanes i % 8 of slots base0 + i / 8 and base1 + i / 8
+        //         acc += (u0 + (u1 << HALF)) * uint256(int256(data[i])); // mod 2^256
+        //     }
+        assembly ("memory-safe") {
             let p := data.offset
-            for { let end := add(p, shl(8, shr(3, data.length))) } lt(p, end) {} {
+            for { let end := add(p, shl(SLOT_STRIDE_LOG2, shr(LANES32_LOG2, data.length))) } lt(p, end) {} {
                 let a := sload(base0)
                 if iszero(a) { a := X32 }
                 let up := sload(base1)
                 if iszero(up) { up := X32 }
                 // lanes 0..3 of class 0 | lanes 0..3 of class 1 << 128, then lanes 4..7
-                let lo := or(and(a, LOW128), shl(128, up))
-                up := or(shr(128, a), and(up, HIGH128))
+                let lo := or(and(a, LOW128), shl(HALF, up))
+                up := or(shr(HALF, a), and(up, HIGH128))
                 acc := add(acc, mul(and(lo, PAIR_MASK), calldataload(p)))
                 acc := add(acc, mul(and(shr(32, lo), PAIR_MASK), calldataload(add(p, 0x20))))
                 acc := add(acc, mul(and(shr(64, lo), PAIR_MASK), calldataload(add(p, 0x40))))
@@ -238,9 +263,9 @@ contract NearestCentroid is ClassifierBase {
                 let up := sload(base1)
                 if iszero(up) { up := X32 }
                 for {} lt(p, end) { p := add(p, 0x20) } {
-                    acc := add(acc, mul(or(and(lo, 0xffffffff), shl(128, and(up, 0xffffffff))), calldataload(p)))
-                    lo := shr(32, lo)
-                    up := shr(32, up)
+                    acc := add(acc, mul(or(and(lo, MASK32), shl(HALF, and(up, MASK32))), calldataload(p)))
+                    lo := shr(BITS32, lo)
+                    up := shr(BITS32, up)
                 }
             }
         }
@@ -253,15 +278,18 @@ contract NearestCentroid is ClassifierBase {
         view
         returns (uint256 acc, uint256 s, uint256 hi)
     {
-        assembly {
+        // Solidity equivalent: `_dots`, and for every value x (the raw calldata word)
+        //     hi |= uint256(x) + B31;
+        //     s += uint256(x * x);
+        assembly ("memory-safe") {
             let p := data.offset
-            for { let end := add(p, shl(8, shr(3, data.length))) } lt(p, end) {} {
+            for { let end := add(p, shl(SLOT_STRIDE_LOG2, shr(LANES32_LOG2, data.length))) } lt(p, end) {} {
                 let a := sload(base0)
                 if iszero(a) { a := X32 }
                 let up := sload(base1)
                 if iszero(up) { up := X32 }
-                let lo := or(and(a, LOW128), shl(128, up))
-                up := or(shr(128, a), and(up, HIGH128))
+                let lo := or(and(a, LOW128), shl(HALF, up))
+                up := or(shr(HALF, a), and(up, HIGH128))
                 let x := calldataload(p)
                 hi := or(hi, add(x, B31))
                 s := add(s, mul(x, x))
@@ -308,9 +336,9 @@ contract NearestCentroid is ClassifierBase {
                     let x := calldataload(p)
                     hi := or(hi, add(x, B31))
                     s := add(s, mul(x, x))
-                    acc := add(acc, mul(or(and(lo, 0xffffffff), shl(128, and(up, 0xffffffff))), x))
-                    lo := shr(32, lo)
-                    up := shr(32, up)
+                    acc := add(acc, mul(or(and(lo, MASK32), shl(HALF, and(up, MASK32))), x))
+                    lo := shr(BITS32, lo)
+                    up := shr(BITS32, up)
                 }
             }
         }
@@ -322,7 +350,13 @@ contract NearestCentroid is ClassifierBase {
     function _revertBadDense(int64[] calldata data) private pure {
         uint256 biased;
         uint256 s;
-        assembly {
+        // Solidity equivalent:
+        //     for (uint256 i; i < data.length; ++i) {
+        //         uint256 x = uint256(int256(data[i])); // the raw calldata word
+        //         biased |= x + I64_BIAS;
+        //         s += x * x;
+        //     }
+        assembly ("memory-safe") {
             let end := add(data.offset, shl(5, data.length))
             for { let p := data.offset } lt(p, end) { p := add(p, 0x20) } {
                 let x := calldataload(p)
@@ -342,10 +376,19 @@ contract NearestCentroid is ClassifierBase {
         private
         returns (uint256 norm, uint256 s, uint256 bad)
     {
-        assembly {
+        // Solidity equivalent (here one slot, eight values, a step; lane k at bit 32 k):
+        //     for (uint256 i; i < data.length; ++i) {
+        //         int256 x = data[i]; // the raw calldata word
+        //         bad |= uint256(x) + I64_BIAS;
+        //         s += uint256(x * x);
+        //         int256 v = (centroid[i] * int256(n) + x) / int256(n + 1); // sdiv truncates toward zero
+        //         norm += uint256(v * v);
+        //         centroid[i] = int32(v); // lane i % 8 of slot base + i / 8, stored XOR 2^31
+        //     }
+        assembly ("memory-safe") {
             let n1 := add(n, 1)
             let p := data.offset
-            for { let full := add(p, mul(shr(3, data.length), SLOT_STRIDE)) } lt(p, full) {} {
+            for { let full := add(p, mul(shr(LANES32_LOG2, data.length), SLOT_STRIDE)) } lt(p, full) {} {
                 let w := sload(base)
                 if w { w := xor(w, X32) }
                 let out := 0
@@ -354,40 +397,40 @@ contract NearestCentroid is ClassifierBase {
                     let x1 := calldataload(add(p, 0x20))
                     bad := or(bad, or(add(x0, I64_BIAS), add(x1, I64_BIAS)))
                     s := add(s, add(mul(x0, x0), mul(x1, x1)))
-                    x0 := sdiv(add(mul(signextend(3, w), n), x0), n1)
-                    x1 := sdiv(add(mul(signextend(3, shr(32, w)), n), x1), n1)
+                    x0 := sdiv(add(mul(signextend(SIGN_BYTE32, w), n), x0), n1)
+                    x1 := sdiv(add(mul(signextend(SIGN_BYTE32, shr(32, w)), n), x1), n1)
                     norm := add(norm, add(mul(x0, x0), mul(x1, x1)))
-                    out := or(out, or(and(x0, 0xffffffff), shl(32, and(x1, 0xffffffff))))
+                    out := or(out, or(and(x0, MASK32), shl(32, and(x1, MASK32))))
                 }
                 {
                     let x0 := calldataload(add(p, 0x40))
                     let x1 := calldataload(add(p, 0x60))
                     bad := or(bad, or(add(x0, I64_BIAS), add(x1, I64_BIAS)))
                     s := add(s, add(mul(x0, x0), mul(x1, x1)))
-                    x0 := sdiv(add(mul(signextend(3, shr(64, w)), n), x0), n1)
-                    x1 := sdiv(add(mul(signextend(3, shr(96, w)), n), x1), n1)
+                    x0 := sdiv(add(mul(signextend(SIGN_BYTE32, shr(64, w)), n), x0), n1)
+                    x1 := sdiv(add(mul(signextend(SIGN_BYTE32, shr(96, w)), n), x1), n1)
                     norm := add(norm, add(mul(x0, x0), mul(x1, x1)))
-                    out := or(out, or(shl(64, and(x0, 0xffffffff)), shl(96, and(x1, 0xffffffff))))
+                    out := or(out, or(shl(64, and(x0, MASK32)), shl(96, and(x1, MASK32))))
                 }
                 {
                     let x0 := calldataload(add(p, 0x80))
                     let x1 := calldataload(add(p, 0xa0))
                     bad := or(bad, or(add(x0, I64_BIAS), add(x1, I64_BIAS)))
                     s := add(s, add(mul(x0, x0), mul(x1, x1)))
-                    x0 := sdiv(add(mul(signextend(3, shr(128, w)), n), x0), n1)
-                    x1 := sdiv(add(mul(signextend(3, shr(160, w)), n), x1), n1)
+                    x0 := sdiv(add(mul(signextend(SIGN_BYTE32, shr(128, w)), n), x0), n1)
+                    x1 := sdiv(add(mul(signextend(SIGN_BYTE32, shr(160, w)), n), x1), n1)
                     norm := add(norm, add(mul(x0, x0), mul(x1, x1)))
-                    out := or(out, or(shl(128, and(x0, 0xffffffff)), shl(160, and(x1, 0xffffffff))))
+                    out := or(out, or(shl(128, and(x0, MASK32)), shl(160, and(x1, MASK32))))
                 }
                 {
                     let x0 := calldataload(add(p, 0xc0))
                     let x1 := calldataload(add(p, 0xe0))
                     bad := or(bad, or(add(x0, I64_BIAS), add(x1, I64_BIAS)))
                     s := add(s, add(mul(x0, x0), mul(x1, x1)))
-                    x0 := sdiv(add(mul(signextend(3, shr(192, w)), n), x0), n1)
+                    x0 := sdiv(add(mul(signextend(SIGN_BYTE32, shr(192, w)), n), x0), n1)
                     x1 := sdiv(add(mul(sar(224, w), n), x1), n1)
                     norm := add(norm, add(mul(x0, x0), mul(x1, x1)))
-                    out := or(out, or(shl(192, and(x0, 0xffffffff)), shl(224, and(x1, 0xffffffff))))
+                    out := or(out, or(shl(192, and(x0, MASK32)), shl(224, and(x1, MASK32))))
                 }
                 p := add(p, SLOT_STRIDE)
                 sstore(base, xor(out, X32))
@@ -402,31 +445,13 @@ contract NearestCentroid is ClassifierBase {
                     let x := calldataload(p)
                     bad := or(bad, add(x, I64_BIAS))
                     s := add(s, mul(x, x))
-                    let v := sdiv(add(mul(signextend(3, shr(sh, w)), n), x), n1)
+                    let v := sdiv(add(mul(signextend(SIGN_BYTE32, shr(sh, w)), n), x), n1)
                     norm := add(norm, mul(v, v))
-                    out := or(out, shl(sh, and(v, 0xffffffff)))
-                    sh := add(sh, 32)
+                    out := or(out, shl(sh, and(v, MASK32)))
+                    sh := add(sh, BITS32)
                 }
                 sstore(base, xor(out, X32))
             }
-        }
-    }
-
-    function _meta(uint256 c) private view returns (uint256 n, uint256 norm) {
-        uint256 w;
-        uint256 slot = P.META_SLOT + c;
-        assembly {
-            w := sload(slot)
-        }
-        n = w & P.MASK64;
-        norm = (w >> SHIFT) & NORM_MASK;
-    }
-
-    function _storeMeta(uint256 c, uint256 n, uint256 norm) private {
-        uint256 w = P.META_MARK | (norm << SHIFT) | n;
-        uint256 slot = P.META_SLOT + c;
-        assembly {
-            sstore(slot, w)
         }
     }
 }

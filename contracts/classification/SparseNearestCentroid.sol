@@ -3,7 +3,11 @@ pragma solidity ^0.8.30;
 
 import {ClassifierBase} from "./ClassifierBase.sol";
 import {IClassifier} from "../interfaces/IClassifier.sol";
-import {PackedSlots as P} from "../libraries/PackedSlots.sol";
+import {
+    PackedSlots as P,
+    LANES64,
+    PARAMS_SLOT
+} from "../libraries/PackedSlots.sol";
 
 /// @title SparseNearestCentroid
 /// @notice Nearest centroid over sparse binary inputs: `data` = strictly increasing indices of the
@@ -16,16 +20,12 @@ import {PackedSlots as P} from "../libraries/PackedSlots.sol";
 /// `update` adds 1e9 to the labelled class's sum of each present feature and increments `n_c`:
 /// O(k) reads and writes, independent of the number of features.
 /// @dev Sums: uint64 x4 per slot (XOR offset) at flat index `feature * numClasses + class`. Per
-/// class one metadata word at `META_SLOT + c`: bits 0..63 `n_c`, bits 64..254 `Q_c`, bit 255 marker.
+/// class one metadata word at `META_SLOT + c`: bits 0..63 `n_c`, bits 64..254 `Q_c`, bit 255 marker
+/// (`PackedSlots.loadMeta` / `storeMeta`).
 contract SparseNearestCentroid is ClassifierBase {
-    uint256 private constant LANES = 4;
-    uint256 private constant SHIFT = 64;
-    uint256 private constant Q_MASK = (1 << 191) - 1;
     uint256 private constant MAX_SUM = uint256(uint64(type(int64).max));
     uint256 private constant MAX_DATA_COUNT = type(uint32).max;
     uint256 private constant MAX_FEATURES = 1 << 32;
-    uint256 private constant SCALE = 1e9;
-    uint256 private constant SCALE_SQ = 1e18;
 
     /// @notice Emitted for each initialisation chunk of feature sums.
     event SumsInitialized(uint256 startIndex, uint256 count);
@@ -44,42 +44,42 @@ contract SparseNearestCentroid is ClassifierBase {
             if (dataCounts[c] > MAX_DATA_COUNT) {
                 revert InvalidParameter("dataCount", int256(uint256(dataCounts[c])));
             }
-            _storeMeta(c, dataCounts[c], 0);
+            P.storeMeta(c, dataCounts[c], 0);
         }
     }
 
     /// @notice Set the feature sums (x 1e9, below 2^63) at flat indices `startIndex ..`
-    /// (index = feature * numClasses + class). Owner only, before `finalize`.
+    /// (index = feature * numClasses + class). Deployer only, before `setTrainer`.
     /// @dev Deployment should write every sum (zeros included); 500 sums cost about 3.2M gas.
     function initializeSums(uint256 startIndex, uint64[] calldata sums) external onlyInitializer {
-        uint256 numClasses = NUM_CLASSES;
+        uint256 numClasses = _numClasses;
         _checkChunk(startIndex, sums.length, numFeatures * numClasses);
         for (uint256 j; j < sums.length; ++j) {
             uint256 i = startIndex + j;
             uint256 v = sums[j];
             if (v > MAX_SUM) revert ValueOutOfRange(i, int256(v));
-            uint256 slot = P.PARAMS_SLOT + i / LANES;
+            uint256 slot = PARAMS_SLOT + i / LANES64;
             uint256 plain = P.load64(slot);
-            uint256 old = P.getU64(plain, i % LANES);
-            P.store64(slot, P.set64(plain, i % LANES, v));
+            uint256 old = P.getU64(plain, i % LANES64);
+            P.store64(slot, P.set64(plain, i % LANES64, v));
             uint256 c = i % numClasses;
-            (uint256 n, uint256 q) = _meta(c);
-            _storeMeta(c, n, q + v * v - old * old);
+            (uint256 n, uint256 q) = P.loadMeta(c);
+            P.storeMeta(c, n, q + v * v - old * old);
         }
         emit SumsInitialized(startIndex, sums.length);
     }
 
     /// @notice The sum (x 1e9) of `feature` in class `classification`.
     function featureSum(uint256 feature, uint256 classification) external view returns (uint256) {
-        uint256 i = feature * NUM_CLASSES + classification;
-        _checkChunk(i, 1, numFeatures * NUM_CLASSES);
-        return P.getU64(P.load64(P.PARAMS_SLOT + i / LANES), i % LANES);
+        uint256 i = feature * _numClasses + classification;
+        _checkChunk(i, 1, numFeatures * _numClasses);
+        return P.getU64(P.load64(PARAMS_SLOT + i / LANES64), i % LANES64);
     }
 
     /// @notice `(n_c, Q_c)` of class `classification`.
     function classInfo(uint256 classification) external view returns (uint256 n, uint256 q) {
-        if (classification >= NUM_CLASSES) revert ClassIndexOutOfRange(classification, NUM_CLASSES);
-        return _meta(classification);
+        if (classification >= _numClasses) revert ClassIndexOutOfRange(classification, _numClasses);
+        return P.loadMeta(classification);
     }
 
     /// @inheritdoc IClassifier
@@ -96,23 +96,23 @@ contract SparseNearestCentroid is ClassifierBase {
 
     /// @dev The prediction for checked `data`.
     function _predict(int64[] calldata data) private view returns (uint64 best) {
-        uint256 numClasses = NUM_CLASSES;
+        uint256 numClasses = _numClasses;
         uint256 k = data.length;
         uint256 bestE;
         uint256 bestN; // 0: no candidate yet
         for (uint256 c; c < numClasses; ) {
-            (uint256 n, uint256 q) = _meta(c);
+            (uint256 n, uint256 q) = P.loadMeta(c);
             if (n != 0) {
                 uint256 a;
                 for (uint256 j; j < k; ) {
                     uint256 i = uint256(int256(data[j])) * numClasses + c;
                     unchecked {
-                        a += P.getU64(P.load64(P.PARAMS_SLOT + i / LANES), i % LANES);
+                        a += P.getU64(P.load64(PARAMS_SLOT + i / LANES64), i % LANES64);
                         ++j;
                     }
                 }
                 // E >= 0 exactly (a sum of squares); n < 2^32, sums < 2^63, k <= numFeatures <= 2^32.
-                uint256 e = k * n * n * SCALE_SQ + q - 2 * a * n * SCALE;
+                uint256 e = k * n * n * TO_FLOAT_SQ + q - 2 * a * n * TO_FLOAT;
                 if (bestN == 0 || e * bestN * bestN < bestE * n * n) {
                     best = uint64(c);
                     bestE = e;
@@ -129,24 +129,24 @@ contract SparseNearestCentroid is ClassifierBase {
     function update(int64[] calldata data, uint64 classification) external {
         _checkUpdate(classification);
         _checkSorted(data);
-        uint256 numClasses = NUM_CLASSES;
-        (uint256 n, uint256 q) = _meta(classification);
+        uint256 numClasses = _numClasses;
+        (uint256 n, uint256 q) = P.loadMeta(classification);
         if (n >= MAX_DATA_COUNT) revert ClassCountOverflow(classification);
         uint256 k = data.length;
         for (uint256 j; j < k; ) {
             uint256 i = uint256(int256(data[j])) * numClasses + classification;
-            uint256 slot = P.PARAMS_SLOT + i / LANES;
+            uint256 slot = PARAMS_SLOT + i / LANES64;
             uint256 plain = P.load64(slot);
-            uint256 s = P.getU64(plain, i % LANES);
-            if (s + SCALE > MAX_SUM) revert ParameterOverflow(i, int256(s + SCALE));
-            P.store64(slot, P.set64(plain, i % LANES, s + SCALE));
+            uint256 s = P.getU64(plain, i % LANES64);
+            if (s + TO_FLOAT > MAX_SUM) revert ParameterOverflow(i, int256(s + TO_FLOAT));
+            P.store64(slot, P.set64(plain, i % LANES64, s + TO_FLOAT));
             // (s + 1e9)^2 - s^2
-            q += 2 * s * SCALE + SCALE_SQ;
+            q += 2 * s * TO_FLOAT + TO_FLOAT_SQ;
             unchecked {
                 ++j;
             }
         }
-        _storeMeta(classification, n + 1, q);
+        P.storeMeta(classification, n + 1, q);
         emit Updated(classification);
     }
 
@@ -162,24 +162,6 @@ contract SparseNearestCentroid is ClassifierBase {
             unchecked {
                 ++j;
             }
-        }
-    }
-
-    function _meta(uint256 c) private view returns (uint256 n, uint256 q) {
-        uint256 w;
-        uint256 slot = P.META_SLOT + c;
-        assembly {
-            w := sload(slot)
-        }
-        n = w & P.MASK64;
-        q = (w >> SHIFT) & Q_MASK;
-    }
-
-    function _storeMeta(uint256 c, uint256 n, uint256 q) private {
-        uint256 w = P.META_MARK | (q << SHIFT) | n;
-        uint256 slot = P.META_SLOT + c;
-        assembly {
-            sstore(slot, w)
         }
     }
 }

@@ -2,6 +2,19 @@
 pragma solidity ^0.8.30;
 
 import {PerceptronBase} from "./PerceptronBase.sol";
+import {
+    BIAS48,
+    BIAS48_BIT,
+    BITS48,
+    LANES48,
+    MASK48,
+    MAX48,
+    ONES48,
+    PACKED_BITS,
+    PARAMS_SLOT,
+    SIGN_BYTE48,
+    X48
+} from "../libraries/PackedSlots.sol";
 
 /// @title SparsePerceptron
 /// @notice Binary perceptron over sparse binary inputs: `data` lists the indices of the features
@@ -16,19 +29,6 @@ import {PerceptronBase} from "./PerceptronBase.sol";
 /// 240..255 zero. Five lanes rather than four int64 ones: 200 slots instead of 250 for 1,000
 /// weights (-1.1M gas at deployment); the lane arithmetic costs ~6 gas more per index.
 contract SparsePerceptron is PerceptronBase {
-    uint256 private constant LANES = 5;
-    uint256 private constant LANE_BITS = 48;
-    /// @dev Bits of a slot holding lanes (5 x 48); the rest must be zero.
-    uint256 private constant USED_BITS = 240;
-    /// @dev Base of the weight slots (PackedSlots.PARAMS_SLOT, as a literal for inline assembly).
-    uint256 private constant PARAMS = 0xa116eccbdf58ce95d147d0972cecb4098c3ae2c8e920a6f7880449042e90728e;
-    /// @dev Offset of every lane (2^47 each): the stored word of five zero weights.
-    uint256 private constant X48 = 0x0000800000000000800000000000800000000000800000000000800000000000;
-    /// @dev Lowest bit of every lane (for the zero-lane test).
-    uint256 private constant ONES48 = 0x0000000000000001000000000001000000000001000000000001000000000001;
-    uint256 private constant MAX48 = 0x7fffffffffff;
-    uint256 private constant MASK48 = 0xffffffffffff;
-
     /// @notice Emitted for each initialisation chunk.
     event WeightsInitialized(uint256 startIndex, uint256 count);
 
@@ -40,8 +40,8 @@ contract SparsePerceptron is PerceptronBase {
         PerceptronBase(classNames, numFeatures_, intercept_, learningRate_)
     {}
 
-    /// @notice Set weights `startIndex ..` to `values` (x 1e9, each within +-(2^47 - 1)). Owner
-    /// only, before `finalize`.
+    /// @notice Set weights `startIndex ..` to `values` (x 1e9, each within +-(2^47 - 1)). Deployer
+    /// only, before `setTrainer`.
     /// @dev One read-modify-write per value; `initializePacked` is the cheap way (one SSTORE a slot).
     function initializeWeights(uint256 startIndex, int64[] calldata values) external onlyInitializer {
         _checkChunk(startIndex, values.length, numFeatures);
@@ -49,10 +49,14 @@ contract SparsePerceptron is PerceptronBase {
             int64 v = values[j];
             if (v > int256(MAX48) || v < -int256(MAX48)) revert ValueOutOfRange(startIndex + j, v);
             (uint256 slot, uint256 shift) = _lane(startIndex + j);
-            assembly {
+            // Solidity equivalent (a never-written slot counts as X48, five zero weights):
+            //     uint256 word = sload(slot) == 0 ? X48 : sload(slot);
+            //     word = word & ~(MASK48 << shift) | (uint256(v + BIAS48) & MASK48) << shift;
+            //     sstore(slot, word);
+            assembly ("memory-safe") {
                 let word := sload(slot)
                 if iszero(word) { word := X48 }
-                word := or(and(word, not(shl(shift, MASK48))), shl(shift, and(add(v, 0x800000000000), MASK48)))
+                word := or(and(word, not(shl(shift, MASK48))), shl(shift, and(add(v, BIAS48), MASK48)))
                 sstore(slot, word)
             }
         }
@@ -61,23 +65,31 @@ contract SparsePerceptron is PerceptronBase {
 
     /// @notice Write pre-encoded slot words (5 int48 lanes each, lane XOR 2^47, bits 240..255 zero)
     /// to weight slots `startSlot ..` (weights `5 * startSlot ..`); a zero word leaves its slot
-    /// untouched (a slot never written reads as five zero weights). Owner only, before `finalize`.
+    /// untouched (a slot never written reads as five zero weights). Deployer only, before `setTrainer`.
     /// @dev One SSTORE per word; ~22,600 gas per new slot. A lane equal to 0 (int48.min) or a
     /// non-zero bit above 240 reverts `InvalidPackedWord`.
     /// @param startSlot first slot, relative to the weight array
     /// @param words encoded slot words
     function initializePacked(uint256 startSlot, uint256[] calldata words) external onlyInitializer {
-        _checkChunk(startSlot, words.length, (numFeatures + LANES - 1) / LANES);
+        _checkChunk(startSlot, words.length, (numFeatures + LANES48 - 1) / LANES48);
         uint256 bad; // slot index + 1 of the first invalid word
-        assembly {
-            let slot := add(PARAMS, startSlot)
+        // Solidity equivalent:
+        //     for (uint256 k; k < words.length; ++k) {
+        //         uint256 w = words[k];
+        //         if (w == 0) continue;
+        //         // (w - ONES48) & ~w & X48 != 0 iff some 48-bit lane of w is zero (int48.min)
+        //         if (w >> PACKED_BITS != 0 || (w - ONES48) & ~w & X48 != 0) { bad = startSlot + k + 1; break; }
+        //         sstore(PARAMS_SLOT + startSlot + k, w);
+        //     }
+        assembly ("memory-safe") {
+            let slot := add(PARAMS_SLOT, startSlot)
             let p := words.offset
             for { let end := add(p, shl(5, words.length)) } lt(p, end) { p := add(p, 0x20) } {
                 let w := calldataload(p)
                 if w {
                     // some lane is zero iff (w - ONES) & ~w & HIGHS != 0
-                    if or(shr(USED_BITS, w), and(and(sub(w, ONES48), not(w)), X48)) {
-                        bad := add(sub(slot, PARAMS), 1)
+                    if or(shr(PACKED_BITS, w), and(and(sub(w, ONES48), not(w)), X48)) {
+                        bad := add(sub(slot, PARAMS_SLOT), 1)
                         break
                     }
                     sstore(slot, w)
@@ -93,9 +105,10 @@ contract SparsePerceptron is PerceptronBase {
     function weights(int64 index) external view returns (int64) {
         (uint256 slot, uint256 shift) = _lane(_sparseIndex(index, numFeatures));
         int64 w;
-        assembly {
+        // Solidity equivalent: w = sload(slot) == 0 ? 0 : int48(uint48((sload(slot) ^ X48) >> shift));
+        assembly ("memory-safe") {
             let word := sload(slot)
-            if word { w := signextend(5, shr(shift, xor(word, X48))) }
+            if word { w := signextend(SIGN_BYTE48, shr(shift, xor(word, X48))) }
         }
         return w;
     }
@@ -107,16 +120,23 @@ contract SparsePerceptron is PerceptronBase {
         override
         returns (uint256 badIndex, int256 badValue)
     {
-        assembly {
+        // Solidity equivalent:
+        //     for (uint256 k; k < data.length; ++k) {
+        //         uint256 i = uint256(int256(data[k]));
+        //         int256 v = weight[i] + delta; // lane i % 5 of slot PARAMS_SLOT + i / 5, decoded
+        //         if (badIndex == 0 && (v > MAX48 || v < -MAX48)) (badIndex, badValue) = (i + 1, v);
+        //         weight[i] = int48(v); // stored XOR 2^47
+        //     }
+        assembly ("memory-safe") {
             let p := data.offset
             let end := add(p, shl(5, data.length))
             for {} lt(p, end) { p := add(p, 0x20) } {
                 let i := calldataload(p) // validated by _margin
-                let slot := add(PARAMS, div(i, LANES))
+                let slot := add(PARAMS_SLOT, div(i, LANES48))
                 let plain := sload(slot)
                 if plain { plain := xor(plain, X48) }
-                let sh := mul(LANE_BITS, mod(i, LANES))
-                let v := add(signextend(5, shr(sh, plain)), delta)
+                let sh := mul(BITS48, mod(i, LANES48))
+                let v := add(signextend(SIGN_BYTE48, shr(sh, plain)), delta)
                 if and(iszero(badIndex), or(sgt(v, MAX48), slt(v, sub(0, MAX48)))) {
                     badIndex := add(i, 1)
                     badValue := v
@@ -129,8 +149,8 @@ contract SparsePerceptron is PerceptronBase {
 
     /// @dev Slot and bit offset of weight `i`.
     function _lane(uint256 i) private pure returns (uint256 slot, uint256 shift) {
-        slot = PARAMS + i / LANES;
-        shift = (i % LANES) * LANE_BITS;
+        slot = PARAMS_SLOT + i / LANES48;
+        shift = (i % LANES48) * BITS48;
     }
 
     /// @dev `intercept + sum(weights[i])`, validating every index. Two indices a step; sums the
@@ -140,7 +160,13 @@ contract SparsePerceptron is PerceptronBase {
         uint256 n = numFeatures;
         m = intercept;
         bool bad;
-        assembly {
+        // Solidity equivalent (here two indices a step, the offset removed once per slot read):
+        //     for (uint256 k; k < data.length; ++k) {
+        //         uint256 i = uint256(int256(data[k])); // a negative index wraps to i >= n
+        //         if (i >= n) { bad = true; break; }
+        //         m += weight[i]; // lane i % 5 of slot PARAMS_SLOT + i / 5, decoded
+        //     }
+        assembly ("memory-safe") {
             let p := data.offset
             let end := add(p, shl(5, data.length))
             // sum of the stored lanes (< 2^48 each) minus 2^47 per written slot read
@@ -153,16 +179,16 @@ contract SparsePerceptron is PerceptronBase {
                     bad := 1
                     break
                 }
-                let a := sload(add(PARAMS, div(i, LANES)))
-                let b := sload(add(PARAMS, div(j, LANES)))
+                let a := sload(add(PARAMS_SLOT, div(i, LANES48)))
+                let b := sload(add(PARAMS_SLOT, div(j, LANES48)))
                 sum := add(
                     sum,
                     sub(
                         add(
-                            and(shr(mul(LANE_BITS, mod(i, LANES)), a), MASK48),
-                            and(shr(mul(LANE_BITS, mod(j, LANES)), b), MASK48)
+                            and(shr(mul(BITS48, mod(i, LANES48)), a), MASK48),
+                            and(shr(mul(BITS48, mod(j, LANES48)), b), MASK48)
                         ),
-                        shl(47, add(gt(a, 0), gt(b, 0)))
+                        shl(BIAS48_BIT, add(gt(a, 0), gt(b, 0)))
                     )
                 )
             }
@@ -170,8 +196,8 @@ contract SparsePerceptron is PerceptronBase {
                 let i := calldataload(p)
                 bad := iszero(lt(i, n))
                 if iszero(bad) {
-                    let a := sload(add(PARAMS, div(i, LANES)))
-                    sum := add(sum, sub(and(shr(mul(LANE_BITS, mod(i, LANES)), a), MASK48), shl(47, gt(a, 0))))
+                    let a := sload(add(PARAMS_SLOT, div(i, LANES48)))
+                    sum := add(sum, sub(and(shr(mul(BITS48, mod(i, LANES48)), a), MASK48), shl(BIAS48_BIT, gt(a, 0))))
                 }
             }
             m := add(m, sum)

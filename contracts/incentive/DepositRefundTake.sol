@@ -51,9 +51,9 @@ contract DepositRefundTake is IncentiveMechanismBase {
         cost = _cost(s);
         if (msgValue < cost) revert InsufficientDeposit(msgValue, cost);
         uint256 offset = block.timestamp - deployedAt;
-        if (offset > _MASK32) revert CounterOverflow(offset);
-        s = (s & ~(_MASK32 << _TIME_SHIFT)) | (offset << _TIME_SHIFT);
-        _state = _increment(s, _SUBMITTED_SHIFT);
+        if (offset > COUNTER_MASK) revert CounterOverflow(offset);
+        s = (s & ~(COUNTER_MASK << TIME_SHIFT)) | (offset << TIME_SHIFT);
+        _state = _increment(s, SUBMITTED_SHIFT);
     }
 
     /// @notice Decide an author's refund: the whole claimable deposit when the author has not
@@ -105,7 +105,7 @@ contract DepositRefundTake is IncentiveMechanismBase {
         unchecked {
             // deposit < 2^96 and numValid < 2^32: no overflow; numValid > 0 implies
             // totalGoodDataCount >= numValid > 0: no division by zero.
-            amount = R.initialDeposit(record) * numValid / (s >> _GOOD_SHIFT);
+            amount = R.initialDeposit(record) * numValid / (s >> GOOD_SHIFT);
         }
         if (amount == 0 || amount > claimable) amount = claimable;
     }
@@ -113,7 +113,7 @@ contract DepositRefundTake is IncentiveMechanismBase {
     /// @dev The cost at the current block's timestamp given the packed state `s`.
     function _cost(uint256 s) private view returns (uint256) {
         if (_costNumerator == 0) return 0;
-        uint256 elapsed = block.timestamp - (deployedAt + ((s >> _TIME_SHIFT) & _MASK32));
+        uint256 elapsed = block.timestamp - (deployedAt + ((s >> TIME_SHIFT) & COUNTER_MASK));
         uint256 divisor = elapsed == 0 ? 1 : Math.isqrt(elapsed);
         return _costNumerator / divisor;
     }

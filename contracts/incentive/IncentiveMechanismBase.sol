@@ -2,6 +2,7 @@
 pragma solidity ^0.8.30;
 
 import {IIncentiveMechanism} from "../interfaces/IIncentiveMechanism.sol";
+import {IModule} from "../interfaces/IModule.sol";
 
 /// @title IncentiveMechanismBase
 /// @notice What both incentive mechanisms share: the wait times, the one-time binding to a trainer,
@@ -15,11 +16,20 @@ import {IIncentiveMechanism} from "../interfaces/IIncentiveMechanism.sol";
 ///   [224, 256) totalGoodDataCount
 /// Counters are checked: reaching 2^32 reverts with `CounterOverflow` instead of wrapping.
 abstract contract IncentiveMechanismBase is IIncentiveMechanism {
-    uint256 internal constant _TIME_SHIFT = 160;
-    uint256 internal constant _SUBMITTED_SHIFT = 192;
-    uint256 internal constant _GOOD_SHIFT = 224;
-    uint256 internal constant _MASK32 = 0xffffffff;
-    uint256 internal constant _ADDRESS_MASK = (1 << 160) - 1;
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                         CONSTANTS                          */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
+
+    /// @dev Fields of `_state`: bit offsets, the mask of a 32-bit field and of the address.
+    uint256 internal constant TIME_SHIFT = 160;
+    uint256 internal constant SUBMITTED_SHIFT = 192;
+    uint256 internal constant GOOD_SHIFT = 224;
+    uint256 internal constant COUNTER_MASK = 0xffffffff;
+    uint256 internal constant ADDRESS_MASK = (1 << 160) - 1;
+
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                           STATE                            */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
 
     /// @inheritdoc IIncentiveMechanism
     uint256 public immutable refundWaitTimeS;
@@ -30,6 +40,7 @@ abstract contract IncentiveMechanismBase is IIncentiveMechanism {
     /// @notice The block timestamp at deployment (the origin of `lastUpdateTime`).
     uint256 public immutable deployedAt;
 
+    /// @dev The address that deployed the mechanism; it alone may bind it (`setTrainer`).
     address private immutable _deployer;
 
     /// @dev trainer | lastUpdate offset | totalSubmitted | totalGoodDataCount (see the title NatSpec).
@@ -52,47 +63,59 @@ abstract contract IncentiveMechanismBase is IIncentiveMechanism {
         _deployer = msg.sender;
     }
 
-    /// @inheritdoc IIncentiveMechanism
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                          BINDING                           */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
+
+    /// @inheritdoc IModule
     function setTrainer(address trainer_) external {
         if (msg.sender != _deployer) revert NotDeployer(msg.sender);
-        if (trainer_ == address(0)) revert ZeroAddress();
+        if (trainer_ == address(0)) revert ZeroTrainer();
         uint256 s = _state;
-        address current = address(uint160(s & _ADDRESS_MASK));
+        address current = address(uint160(s & ADDRESS_MASK));
         if (current != address(0)) revert TrainerAlreadySet(current);
         _state = s | uint256(uint160(trainer_));
         emit TrainerSet(trainer_);
     }
 
-    /// @inheritdoc IIncentiveMechanism
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                           VIEWS                            */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
+
+    /// @inheritdoc IModule
     function trainer() external view returns (address) {
-        return address(uint160(_state & _ADDRESS_MASK));
+        return address(uint160(_state & ADDRESS_MASK));
     }
 
     /// @inheritdoc IIncentiveMechanism
     function totalSubmitted() external view returns (uint256) {
-        return (_state >> _SUBMITTED_SHIFT) & _MASK32;
+        return (_state >> SUBMITTED_SHIFT) & COUNTER_MASK;
     }
 
     /// @inheritdoc IIncentiveMechanism
     function totalGoodDataCount() external view returns (uint256) {
-        return _state >> _GOOD_SHIFT;
+        return _state >> GOOD_SHIFT;
     }
 
     /// @notice The time of the last accepted contribution (the deployment time before any).
     function lastUpdateTime() external view returns (uint256) {
-        return deployedAt + ((_state >> _TIME_SHIFT) & _MASK32);
+        return deployedAt + ((_state >> TIME_SHIFT) & COUNTER_MASK);
     }
+
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                         INTERNALS                          */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
 
     /// @dev Loads the packed state and reverts unless the caller is the bound trainer.
     function _loadStateAsTrainer() internal view returns (uint256 s) {
         s = _state;
-        if (address(uint160(s & _ADDRESS_MASK)) != msg.sender) revert NotTrainer(msg.sender);
+        if (address(uint160(s & ADDRESS_MASK)) != msg.sender) revert NotTrainer(msg.sender);
     }
 
     /// @dev `s` with the 32-bit counter at `shift` increased by one (reverts at 2^32).
     function _increment(uint256 s, uint256 shift) internal pure returns (uint256) {
-        uint256 value = (s >> shift) & _MASK32;
-        if (value == _MASK32) revert CounterOverflow(value);
+        uint256 value = (s >> shift) & COUNTER_MASK;
+        if (value == COUNTER_MASK) revert CounterOverflow(value);
         unchecked {
             return s + (1 << shift);
         }
@@ -108,7 +131,7 @@ abstract contract IncentiveMechanismBase is IIncentiveMechanism {
 
     /// @dev Records a validated contribution for `author`: numValid[author]++, totalGoodDataCount++.
     function _recordGoodData(uint256 s, address author) internal {
-        _state = _increment(s, _GOOD_SHIFT);
+        _state = _increment(s, GOOD_SHIFT);
         unchecked {
             // Bounded by totalGoodDataCount < 2^32, checked above.
             numValidForAddress[author] += 1;

@@ -36,7 +36,7 @@ contract Points is IncentiveMechanismBase {
     /// @notice Accept a contribution for free (the trainer returns `msgValue`). Trainer only.
     /// @return cost Always 0.
     function handleAddData(uint256 /* msgValue */ ) external returns (uint256 cost) {
-        _state = _increment(_loadStateAsTrainer(), _SUBMITTED_SHIFT);
+        _state = _increment(_loadStateAsTrainer(), SUBMITTED_SHIFT);
         return 0;
     }
 

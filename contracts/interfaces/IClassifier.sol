@@ -1,15 +1,14 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.30;
 
+import {IModule} from "./IModule.sol";
+
 /// @title IClassifier
 /// @notice A model that lives in a contract. Inputs are `int64` vectors: dense models take feature
 /// values in fixed point (x 1e9), sparse models take the indices of the features present.
-/// @dev Only the wired trainer may call `update`; only the owner may initialise, and only until
-/// `finalize` binds the trainer.
-interface IClassifier {
-    /// @notice Emitted once, when initialisation ends and the model is bound to its trainer.
-    event Finalized(address indexed trainer);
-
+/// @dev Only the bound trainer may call `update`; only the deployer may initialise, and only until
+/// `setTrainer` binds the trainer.
+interface IClassifier is IModule {
     /// @notice The class predicted for `data`.
     function predict(int64[] calldata data) external view returns (uint64);
 
@@ -27,10 +26,4 @@ interface IClassifier {
 
     /// @notice How many classes the model has.
     function getNumClassifications() external view returns (uint256);
-
-    /// @notice The trainer allowed to call `update` (zero until finalized).
-    function trainer() external view returns (address);
-
-    /// @notice End initialisation and bind the model to `trainer_`. Owner only, once.
-    function finalize(address trainer_) external;
 }

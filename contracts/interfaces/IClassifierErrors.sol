@@ -7,12 +7,6 @@ import {IModuleErrors} from "./IModuleErrors.sol";
 /// @notice Every reason a classifier refuses an input or a call. The trainer inherits this interface
 /// so that its ABI names the errors that bubble up from its classifier.
 interface IClassifierErrors is IModuleErrors {
-    /// @notice Caller is not the owner (the deployer).
-    error NotOwner(address caller);
-    /// @notice Initialisation is over (`finalize` was called).
-    error AlreadyFinalized();
-    /// @notice `finalize` needs a non-zero trainer address.
-    error ZeroTrainer();
     /// @notice The label is not a class of this model.
     error UnknownClass(uint64 classification, uint256 numClasses);
     /// @notice `classifications(index)` with an index past the last class.

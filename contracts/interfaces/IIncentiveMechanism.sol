@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.30;
 
+import {IModule} from "./IModule.sol";
 import {IModuleErrors} from "./IModuleErrors.sol";
 
 /// @title IIncentiveErrors
@@ -9,12 +10,6 @@ import {IModuleErrors} from "./IModuleErrors.sol";
 interface IIncentiveErrors is IModuleErrors {
     /// @notice A packed counter would overflow.
     error CounterOverflow(uint256 value);
-    /// @notice Only the address that deployed the mechanism may bind it.
-    error NotDeployer(address caller);
-    /// @notice The mechanism is already bound to `trainer`.
-    error TrainerAlreadySet(address trainer);
-    /// @notice A required address is zero.
-    error ZeroAddress();
     /// @notice The wait times must satisfy `refund <= ownerClaim <= anyAddressClaim`.
     error InvalidWaitTimes(uint256 refundWaitTimeS, uint256 ownerClaimWaitTimeS, uint256 anyAddressClaimWaitTimeS);
     /// @notice `costWeight * 3600` does not fit 256 bits.
@@ -46,10 +41,7 @@ interface IIncentiveErrors is IModuleErrors {
 /// the boundary (never the data), to keep calls cheap.
 /// @dev Every `handle*` function is trainer-only and reverts with a custom error of
 /// `IIncentiveErrors` that says why an action is refused.
-interface IIncentiveMechanism is IIncentiveErrors {
-    /// @notice Emitted once, when the mechanism is bound to its trainer.
-    event TrainerSet(address indexed trainer);
-
+interface IIncentiveMechanism is IIncentiveErrors, IModule {
     /// @notice The deposit `addData` needs if mined at the current block's timestamp.
     function getNextAddDataCost() external view returns (uint256);
 
@@ -71,12 +63,6 @@ interface IIncentiveMechanism is IIncentiveErrors {
 
     /// @notice How many contributions were accepted.
     function totalSubmitted() external view returns (uint256);
-
-    /// @notice The trainer allowed to call the `handle*` functions (zero until bound).
-    function trainer() external view returns (address);
-
-    /// @notice Bind the mechanism to `trainer_`. Deployer only, once.
-    function setTrainer(address trainer_) external;
 
     /// @notice Price a contribution sent with `msgValue` wei; reverts when the deposit is too small.
     /// @return cost The deposit to keep; the trainer returns `msgValue - cost` to the sender.

@@ -69,7 +69,7 @@ contract ReentrantReceiver is TrainerClient {
         lastRevertData = ret;
         _inside = false;
         if (!ok && bubble) {
-            assembly {
+            assembly ("memory-safe") {
                 revert(add(ret, 0x20), mload(ret))
             }
         }

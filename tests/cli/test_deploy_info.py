@@ -139,7 +139,7 @@ def test_a_failed_deployment_is_resumed_not_redone(invoke, bc_model_file, owner,
     done = invoke("deploy", bc_model_file, "--name", "half", "--resume", "--json").json
     assert done["classifier"] == partial.classifier
     assert done["incentive_mechanism"] == partial.incentive_mechanism
-    assert owner.nonce == nonce + 3  # trainer, finalize, setTrainer: nothing redone
+    assert owner.nonce == nonce + 3  # trainer, two setTrainer calls: nothing redone
     assert invoke("info", "half", "--json").json["trainer"] == done["trainer"]
 
 

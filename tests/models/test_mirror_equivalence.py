@@ -146,7 +146,7 @@ def test_nearest_centroid_extreme_lanes(project, trainer, owner):
     contract = project.NearestCentroid.deploy(*model.constructor_args(), sender=owner)
     words = model.packed_words()
     contract.initializePacked(0, [*words[:2], 0, 0], sender=owner)  # class 1 never written
-    contract.finalize(trainer, sender=owner)
+    contract.setTrainer(trainer, sender=owner)
     run_sequence(model, contract, trainer, lambda: unit_vector(rng, dim), 2, rng)
     for c in range(2):
         assert contract.classInfo(c) == (model.data_counts[c], model.norms[c])

@@ -1,5 +1,5 @@
-"""Access control: only the trainer mutates a classifier and a mechanism; only the owner
-initialises (and binds), and nobody after `finalize` / binding. Every refusal names its reason."""
+"""Access control: only the trainer mutates a classifier and a mechanism; only the deployer
+initialises (and binds), and nobody after binding (`setTrainer`). Every refusal names its reason."""
 
 from __future__ import annotations
 
@@ -86,21 +86,21 @@ def test_classifier_initialisation_and_update_rights(project, owner, users, erro
     ]
     assert initialisers, f"{model.contract_name} has no initialiser"
     for method, args in initialisers:
-        refused(error_name, "NotOwner", method, *args, sender=stranger)
+        refused(error_name, "NotDeployer", method, *args, sender=stranger)
     for method, args in model.init_calls():
         getattr(contract, method)(*args, sender=owner)
-    # Before finalize nobody is the trainer, so nobody updates.
+    # Before setTrainer nobody is the trainer, so nobody updates.
     for caller in (owner, stranger, trainer):
         refused(error_name, "NotTrainer", contract.update, sample, 0, sender=caller)
-    refused(error_name, "NotOwner", contract.finalize, trainer, sender=stranger)
-    refused(error_name, "ZeroTrainer", contract.finalize, ZERO, sender=owner)
-    contract.finalize(trainer, sender=owner)
+    refused(error_name, "NotDeployer", contract.setTrainer, trainer, sender=stranger)
+    refused(error_name, "ZeroTrainer", contract.setTrainer, ZERO, sender=owner)
+    contract.setTrainer(trainer, sender=owner)
     assert contract.trainer() == trainer.address
-    # After finalize: no initialiser, no second finalize, not even by the owner.
+    # After setTrainer: no initialiser, no second setTrainer, not even by the deployer.
     for method, args in initialisers:
-        refused(error_name, "AlreadyFinalized", method, *args, sender=owner)
-        refused(error_name, "NotOwner", method, *args, sender=stranger)
-    refused(error_name, "AlreadyFinalized", contract.finalize, stranger, sender=owner)
+        refused(error_name, "TrainerAlreadySet", method, *args, sender=owner)
+        refused(error_name, "NotDeployer", method, *args, sender=stranger)
+    refused(error_name, "TrainerAlreadySet", contract.setTrainer, stranger, sender=owner)
     # Only the trainer updates.
     for caller in (owner, stranger):
         refused(error_name, "NotTrainer", contract.update, sample, 0, sender=caller)
@@ -121,7 +121,7 @@ def test_mechanism_binding_and_handler_rights(project, owner, users, error_name,
         for caller in (owner, stranger):
             refused(error_name, "NotTrainer", handler, *args, sender=caller)
     refused(error_name, "NotDeployer", mechanism.setTrainer, stranger, sender=stranger)
-    refused(error_name, "ZeroAddress", mechanism.setTrainer, ZERO, sender=owner)
+    refused(error_name, "ZeroTrainer", mechanism.setTrainer, ZERO, sender=owner)
     mechanism.setTrainer(trainer, sender=owner)
     refused(error_name, "TrainerAlreadySet", mechanism.setTrainer, stranger, sender=owner)
     refused(error_name, "NotDeployer", mechanism.setTrainer, stranger, sender=stranger)
@@ -156,7 +156,7 @@ def test_wired_system_rejects_direct_mutation(project, owner, users, error_name)
         refused(error_name, "NotTrainer", system.classifier.update, [1], 1, sender=caller)
         for handler, args in handler_calls(system.mechanism, caller.address):
             refused(error_name, "NotTrainer", handler, *args, sender=caller)
-    refused(error_name, "AlreadyFinalized", system.classifier.finalize, owner, sender=owner)
+    refused(error_name, "TrainerAlreadySet", system.classifier.setTrainer, owner, sender=owner)
     refused(error_name, "TrainerAlreadySet", system.mechanism.setTrainer, owner, sender=owner)
 
 

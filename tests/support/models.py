@@ -22,7 +22,7 @@ def unit_vector(rng: random.Random, dim: int, bias: float = 0.0) -> list[int]:
 
 @pytest.fixture(scope="session")
 def trainer(accounts):
-    """The account that plays the trainer (models are finalized to it)."""
+    """The account that plays the trainer (models are bound to it with `setTrainer`)."""
     return accounts[1]
 
 
@@ -33,7 +33,7 @@ def stranger(accounts):
 
 @pytest.fixture(scope="session")
 def deploy_model(project, owner) -> Callable[..., Any]:
-    """Deploy a mirror's contract, send its initialiser chunks and optionally finalize it."""
+    """Deploy a mirror's contract, send its initialiser chunks and optionally bind it."""
 
     def deploy(model, trainer=None, chunk_size: int | None = None):
         container = getattr(project, model.contract_name)
@@ -41,7 +41,7 @@ def deploy_model(project, owner) -> Callable[..., Any]:
         for method, args in model.init_calls(chunk_size):
             getattr(contract, method)(*args, sender=owner)
         if trainer is not None:
-            contract.finalize(trainer, sender=owner)
+            contract.setTrainer(trainer, sender=owner)
         return contract
 
     return deploy

@@ -40,7 +40,7 @@ def deploy_system(
     cost_weight: int = COST_WEIGHT,
 ) -> System:
     """Deploy `model`'s contract (with its initialiser chunks), a mechanism and a trainer, and
-    wire them (setTrainer, finalize)."""
+    wire them (setTrainer on both)."""
     classifier = getattr(project, model.contract_name).deploy(
         *model.constructor_args(), sender=owner
     )
@@ -54,7 +54,7 @@ def deploy_system(
         "security", "security tests", "raw", classifier.address, mechanism.address, sender=owner
     )
     mechanism.setTrainer(trainer.address, sender=owner)
-    classifier.finalize(trainer.address, sender=owner)
+    classifier.setTrainer(trainer.address, sender=owner)
     return System(trainer, classifier, mechanism, kind, owner)
 
 

@@ -197,7 +197,7 @@ class Classifier(abc.ABC):
 
     @abc.abstractmethod
     def init_calls(self, chunk_size: int | None = None) -> list[tuple[str, list[Any]]]:
-        """`(method, args)` initialiser calls, in order, to send before `finalize(trainer)`.
+        """`(method, args)` initialiser calls, in order, to send before `setTrainer(trainer)`.
 
         `chunk_size` is in values per call (rounded down to whole slots, at least one). Dense
         models write every slot (zeros included) so that no later update pays for a zero to

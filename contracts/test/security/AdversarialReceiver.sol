@@ -101,7 +101,7 @@ contract AdversarialReceiver {
         Mode m = mode;
         if (m == Mode.Revert) revert Refused(msg.value);
         if (m == Mode.BurnGas) {
-            assembly {
+            assembly ("memory-safe") {
                 invalid()
             }
         }

@@ -109,10 +109,10 @@ def test_access_control(deploy_model, model, owner, trainer, stranger):
     c = deploy_model(model)
     with ape.reverts(c.NotTrainer, caller=trainer):
         c.update(X, 1, sender=trainer)
-    with ape.reverts(c.NotOwner, caller=stranger):
+    with ape.reverts(c.NotDeployer, caller=stranger):
         c.initializePacked(0, [1], sender=stranger)
-    c.finalize(trainer, sender=owner)
-    with ape.reverts(c.AlreadyFinalized):
+    c.setTrainer(trainer, sender=owner)
+    with ape.reverts(c.TrainerAlreadySet):
         c.initializePacked(0, [1], sender=owner)
     with ape.reverts(c.NotTrainer, caller=stranger):
         c.update(X, 1, sender=stranger)

@@ -100,20 +100,20 @@ def test_access_control(deploy_model, model, owner, trainer, stranger):
     assert not c.finalized()
     with ape.reverts(c.NotTrainer, caller=trainer):
         c.update([1], 0, sender=trainer)
-    with ape.reverts(c.NotOwner, caller=stranger):
+    with ape.reverts(c.NotDeployer, caller=stranger):
         c.initializeWeights(0, [1], sender=stranger)
-    with ape.reverts(c.NotOwner, caller=stranger):
-        c.finalize(trainer, sender=stranger)
+    with ape.reverts(c.NotDeployer, caller=stranger):
+        c.setTrainer(trainer, sender=stranger)
     with ape.reverts(c.ZeroTrainer):
-        c.finalize("0x" + "00" * 20, sender=owner)
-    receipt = c.finalize(trainer, sender=owner)
-    assert receipt.events == [c.Finalized(trainer=trainer)]
+        c.setTrainer("0x" + "00" * 20, sender=owner)
+    receipt = c.setTrainer(trainer, sender=owner)
+    assert receipt.events == [c.TrainerSet(trainer=trainer)]
     assert c.trainer() == trainer.address
     assert c.finalized()
-    with ape.reverts(c.AlreadyFinalized):
+    with ape.reverts(c.TrainerAlreadySet):
         c.initializeWeights(0, [1], sender=owner)
-    with ape.reverts(c.AlreadyFinalized):
-        c.finalize(stranger, sender=owner)
+    with ape.reverts(c.TrainerAlreadySet):
+        c.setTrainer(stranger, sender=owner)
     with ape.reverts(c.NotTrainer, caller=owner):
         c.update([1], 0, sender=owner)
     c.update([1], 0, sender=trainer)

@@ -47,7 +47,7 @@ def _accounts_first(owner, alice, bob, carol, dave):
 
 @pytest.fixture(scope="session")
 def deploy_classifier(project, owner):
-    def deploy(weights: list[int] | None = None, intercept: int = 0, finalize_to=None):
+    def deploy(weights: list[int] | None = None, intercept: int = 0, bind_to=None):
         weights = WEIGHTS if weights is None else weights
         model = project.SparsePerceptron.deploy(
             CLASSES, len(weights), intercept, LEARNING_RATE, sender=owner
@@ -55,8 +55,8 @@ def deploy_classifier(project, owner):
         chunk = 500
         for start in range(0, len(weights), chunk):
             model.initializeWeights(start, weights[start : start + chunk], sender=owner)
-        if finalize_to is not None:
-            model.finalize(finalize_to, sender=owner)
+        if bind_to is not None:
+            model.setTrainer(bind_to, sender=owner)
         return model
 
     return deploy
@@ -64,7 +64,7 @@ def deploy_classifier(project, owner):
 
 @pytest.fixture(scope="session")
 def deploy_stack(project, owner, deploy_classifier):
-    """Deploy classifier, mechanism and trainer, then wire them (finalize + setTrainer)."""
+    """Deploy classifier, mechanism and trainer, then wire them (setTrainer on both)."""
 
     def deploy(
         kind: str = "deposit",
@@ -84,7 +84,7 @@ def deploy_stack(project, owner, deploy_classifier):
         trainer = project.CollaborativeTrainer.deploy(
             "test model", "a tiny sparse perceptron", "sparse:test", classifier, im, sender=owner
         )
-        classifier.finalize(trainer, sender=owner)
+        classifier.setTrainer(trainer, sender=owner)
         im.setTrainer(trainer, sender=owner)
         return Stack(trainer, im, classifier, mirror, [])
 

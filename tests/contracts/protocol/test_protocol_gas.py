@@ -23,7 +23,7 @@ def big_stack(project, owner):
     trainer = project.CollaborativeTrainer.deploy(
         "gas", "1000-weight sparse perceptron", "sparse:gas", model, im, sender=owner
     )
-    model.finalize(trainer, sender=owner)
+    model.setTrainer(trainer, sender=owner)
     im.setTrainer(trainer, sender=owner)
     return trainer
 

@@ -40,7 +40,7 @@ def test_unwired_mechanism_refuses_the_trainer(project, owner, alice, deploy_cla
     im = project.DepositRefundTake.deploy(1, 2, 3, 1, sender=owner)
     classifier = deploy_classifier()
     trainer = project.CollaborativeTrainer.deploy("n", "d", "e", classifier, im, sender=owner)
-    classifier.finalize(trainer, sender=owner)
+    classifier.setTrainer(trainer, sender=owner)
     with ape.reverts(trainer.NotTrainer, caller=trainer):
         trainer.addData(POS, 1, sender=alice, value=ONE_ETH)
 

@@ -59,7 +59,7 @@ def test_set_trainer_once_by_deployer(project, owner, alice, stack_drt):
     im = project.Points.deploy(1, 2, 3, sender=owner)
     with ape.reverts(im.NotDeployer, caller=alice):
         im.setTrainer(stack_drt.trainer, sender=alice)
-    with ape.reverts(im.ZeroAddress):
+    with ape.reverts(im.ZeroTrainer):
         im.setTrainer("0x" + "00" * 20, sender=owner)
     receipt = im.setTrainer(stack_drt.trainer, sender=owner)
     assert receipt.decode_logs(im.TrainerSet) == [im.TrainerSet(trainer=stack_drt.trainer)]
