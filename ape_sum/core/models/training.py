@@ -130,7 +130,9 @@ def encode_dataset(
 
     Slow encoders (embeddings) cache their outputs under the data set's name and call
     `progress(done, total)` as they go."""
-    encoded = encoder.encode_samples(dataset.samples, dataset=dataset.name, progress=progress)
+    # Splits are named `<data set>[train]`, `[test]`: they share their data set's cache.
+    source = dataset.name.partition("[")[0]
+    encoded = encoder.encode_samples(dataset.samples, dataset=source, progress=progress)
     vectors: list[list[int]] = []
     labels: list[int] = []
     skipped = 0
