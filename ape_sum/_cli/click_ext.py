@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -100,6 +100,20 @@ class SumCliContext(ApeCliContextObject):
         """Progress lines go to stderr, so they never mix with the command's output."""
         if not self.as_json:
             click.echo(message, err=True)
+
+    @contextmanager
+    def progress_bar(self, label: str) -> Iterator[Callable[[int, int], None] | None]:
+        """A `progress(done, total)` callback drawing a bar on stderr (None with `--json`)."""
+        if self.as_json:
+            yield None
+            return
+        with click.progressbar(length=1, label=label, file=sys.stderr) as bar:
+
+            def update(done: int, total: int) -> None:
+                bar.length = total
+                bar.update(done - bar.pos)
+
+            yield update
 
     @staticmethod
     def emit_json(payload: Any) -> None:

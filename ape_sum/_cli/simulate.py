@@ -92,6 +92,12 @@ class Duration(click.ParamType):
 @click.option("--max-contributions", type=int, default=None, help="Stop the data stream here.")
 @click.option("--text-features", type=int, default=None, help="Hash buckets for text.")
 @click.option(
+    "--encoder",
+    default=None,
+    help="Encoder spec or `embedding` (sentence embeddings, cached per data set) instead of the "
+    "model's default.",
+)
+@click.option(
     "--eval-every",
     type=Duration(),
     default="6h",
@@ -125,7 +131,7 @@ class Duration(click.ParamType):
 )
 def simulate(dataset, model_cls, incentive, cost_weight, refund_wait, owner_wait, take_wait,
              initial_fraction, test_fraction, agent_specs, max_contributions, text_features,
-             eval_every, seed, out_dir, no_plot, as_json, on_chain, network,
+             encoder, eval_every, seed, out_dir, no_plot, as_json, on_chain, network,
              on_chain_contributions):  # fmt: skip
     """Simulate good and bad agents contributing to a model under an incentive mechanism, with
     the same integer rules as the contracts, and report accuracy and balances over time."""
@@ -146,7 +152,8 @@ def simulate(dataset, model_cls, incentive, cost_weight, refund_wait, owner_wait
             owner_claim_wait_s=take_wait if owner_wait is None else owner_wait,
             any_address_claim_wait_s=take_wait, initial_fraction=initial_fraction,
             test_fraction=test_fraction, seed=seed, eval_interval_s=eval_every,
-            max_contributions=max_contributions, text_features=text_features, **changes,
+            max_contributions=max_contributions, text_features=text_features, encoder=encoder,
+            **changes,
         )  # fmt: skip
         scenario.validate()
         if on_chain:

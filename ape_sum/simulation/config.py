@@ -120,6 +120,8 @@ class Scenario:
     usefulness_margin: float = 0.15
     text_features: int | None = None
     """Hash buckets for text data sets (None: the training module's default for the model)."""
+    encoder: str | None = None
+    """Encoder spec or short name (`embedding`); None: the training module's default."""
 
     @property
     def mechanism(self) -> IncentiveKind:
@@ -151,6 +153,8 @@ class Scenario:
             raise SimulationError("usefulness margin must be in [0, 1]")
         if self.text_features is not None and not 2 <= self.text_features <= 2**20:
             raise SimulationError(f"text features must be in [2, 2^20], got {self.text_features}")
+        if self.encoder is not None and self.text_features is not None:
+            raise SimulationError("give either an encoder or text features (hash buckets)")
         if not self.agents:
             raise SimulationError("a simulation needs at least one agent")
         names = [a.name for a in self.agents]

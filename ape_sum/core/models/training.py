@@ -27,9 +27,11 @@ from ape_sum.core.encoding import (
     HashedDenseEncoder,
     MurmurHash3Encoder,
     check_compatible,
+    encoder_from_option,
     parse_encoder_spec,
     to_fixed,
 )
+from ape_sum.core.encoding.embedding import Progress
 from ape_sum.core.fixedpoint import INT64_MAX, TO_FLOAT
 from ape_sum.core.metrics import accuracy
 from ape_sum.core.models.base import Classifier
@@ -121,17 +123,24 @@ def default_encoder(
     return parse_encoder_spec(enc.spec())
 
 
-def encode_dataset(encoder: Encoder, dataset: Dataset) -> tuple[list[list[int]], np.ndarray, int]:
-    """`(vectors, labels, skipped)`: samples the encoder rejects are left out and counted."""
+def encode_dataset(
+    encoder: Encoder, dataset: Dataset, progress: Progress | None = None
+) -> tuple[list[list[int]], np.ndarray, int]:
+    """`(vectors, labels, skipped)`: samples the encoder rejects are left out and counted.
+
+    Slow encoders (embeddings) cache their outputs under the data set's name and call
+    `progress(done, total)` as they go."""
+    # Splits are named `<data set>[train]`, `[test]`: they share their data set's cache.
+    source = dataset.name.partition("[")[0]
+    encoded = encoder.encode_samples(dataset.samples, dataset=source, progress=progress)
     vectors: list[list[int]] = []
     labels: list[int] = []
     skipped = 0
-    for sample, label in zip(dataset.samples, dataset.labels, strict=True):
-        try:
-            vectors.append(encoder.encode(sample))
-        except EncodingError:
+    for vector, label in zip(encoded, dataset.labels, strict=True):
+        if vector is None:
             skipped += 1
             continue
+        vectors.append(vector)
         labels.append(int(label))
     return vectors, np.asarray(labels, dtype=np.int64), skipped
 
@@ -349,6 +358,19 @@ def _train_centroids(
     return cls(classes, n, counts, centroids)
 
 
+def _float_centroid_accuracy(
+    train_x: list[list[int]], train_y: np.ndarray, test_x: list[list[int]], test_y: np.ndarray
+) -> float:
+    """Held-out accuracy of the same nearest centroid in floats (the reference the fixed-point
+    model is compared with)."""
+    x = np.asarray(train_x, dtype=np.float64) / TO_FLOAT
+    t = np.asarray(test_x, dtype=np.float64) / TO_FLOAT
+    classes = np.unique(train_y)
+    centroids = np.stack([x[train_y == c].mean(axis=0) for c in classes])
+    distances = ((t[:, None, :] - centroids[None, :, :]) ** 2).sum(axis=2)
+    return accuracy(classes[np.argmin(distances, axis=1)].tolist(), test_y)
+
+
 def _round_div(a: int, b: int) -> int:
     """`a / b` rounded to the nearest integer (halves away from zero)."""
     q, r = divmod(abs(a), b)
@@ -373,6 +395,7 @@ def train_model(
     epochs: int = 5,
     learning_rate: float = DEFAULT_LEARNING_RATE,
     smoothing: float = DEFAULT_SMOOTHING,
+    progress: Progress | None = None,
 ) -> TrainingResult:
     """Train a `kind` model on part of `dataset` and score its exact mirror on the rest.
 
@@ -380,7 +403,8 @@ def train_model(
     defaults to `default_encoder(kind, train part, buckets=..., split=..., standardise=...)`,
     fitted on the training part only. `method` picks the perceptron fit (`auto` validates the
     candidates); `epochs`, `learning_rate` (the on-chain one) and `smoothing` (naive Bayes) are
-    the usual knobs.
+    the usual knobs. A text `encoder` may be a short name (`embedding`); `progress(done, total)`
+    follows a slow encoder through the data set.
     """
     cls = _mirror(kind)
     if dataset.num_classes < 2:
@@ -391,7 +415,7 @@ def train_model(
         raise TrainingError(str(exc)) from None
     if isinstance(encoder, str):
         try:
-            encoder = parse_encoder_spec(encoder)
+            encoder = encoder_from_option(encoder)
         except EncodingError as exc:
             raise TrainingError(f"encoder: {exc}") from None
     if encoder is None:
@@ -402,6 +426,9 @@ def train_model(
         raise TrainingError(f"encoder {encoder.spec()!r} does not say how many features it makes")
     n = encoder.num_features
     classes = list(dataset.class_names)
+    # One pass over the whole data set (a progress bar counts it once; the cache keeps it).
+    if progress is not None and encoder.slow:
+        encode_dataset(encoder, dataset, progress)
     train_x, train_y, skipped_train = encode_dataset(encoder, train)
     test_x, test_y, skipped_test = encode_dataset(encoder, test)
     if len(train_x) < 2 or len(set(train_y.tolist())) < 2:
@@ -426,6 +453,8 @@ def train_model(
     else:
         model = _train_centroids(cls, classes, n, train_x, train_y)
         method_used = "means"
+        if not cls.sparse and test_x:
+            details["float_accuracy"] = _float_centroid_accuracy(train_x, train_y, test_x, test_y)
     try:
         check_compatible(encoder, model)
     except EncodingError as exc:  # pragma: no cover - the encoder made the model
