@@ -175,8 +175,9 @@ def _contract_at(name: str, address: str) -> ContractInstance:
 
 def _has_code(address: str) -> bool:
     from ape import networks
+    from eth_utils import to_checksum_address
 
-    code = networks.provider.get_code(address)
+    code = networks.provider.get_code(to_checksum_address(address))
     return bool(code) and code not in (b"", "0x")
 
 
@@ -225,6 +226,12 @@ def open_trainer(name_or_address: str | None, registry: Registry | None = None) 
         address = str(name_or_address)
 
     if not _has_code(address):
+        if record is not None:
+            raise TrainerError(
+                f"deployment '{record.name}' has no contract at {address} on {network} (chain "
+                f"{chain_id}): the chain was probably reset (a restarted node) since it was "
+                "deployed; deploy it again (`ape sum node` keeps a chain between commands)"
+            )
         raise TrainerError(
             f"no contract at {address} on {network} (chain {chain_id}): wrong network, or the "
             "node was restarted since the deployment"
