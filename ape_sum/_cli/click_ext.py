@@ -309,6 +309,29 @@ page_size_option = click.option(
 )
 
 
+def send_or_explain(method: Any, *args: Any, **kwargs: Any) -> Any:
+    """Send a transaction and return its receipt; when it is mined and reverts (the chain changed
+    between the free call and the block it landed in), end with its hash, the gas it spent and
+    the decoded reason, never silently."""
+    from ape.exceptions import ContractLogicError
+
+    from ape_sum.chain.reverts import explain
+
+    receipt = method(*args, raise_on_revert=False, **kwargs)
+    if not receipt.failed:
+        return receipt
+    error = receipt.error
+    reason = explain(error) if isinstance(error, ContractLogicError) else str(error or "reverted")
+    fees = int(getattr(receipt, "total_fees_paid", 0) or 0)
+    raise SumAbort(
+        _one_line(
+            f"transaction {receipt.txn_hash} was mined and reverted in block "
+            f"{receipt.block_number}, spending {int(receipt.gas_used):,} gas ({fees} wei in "
+            f"fees): {_one_line(reason)}"
+        )
+    )
+
+
 @contextmanager
 def user_errors(cli_ctx: SumCliContext) -> Iterator[None]:
     """Turn the library's one-line errors (and contract refusals) into `Abort` (exit code 1)."""

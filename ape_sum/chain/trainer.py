@@ -150,6 +150,13 @@ class TrainerHandle:
         """The on-chain prediction (a free call); `ContractLogicError` when the model refuses."""
         return int(self.trainer.predict(data))
 
+    def quote_add_data_cost(self) -> int:
+        """The deposit `addData` needs in the block a transaction sent now lands in, unless someone
+        else contributes first: the cost only falls as time passes, so the latest block's cost
+        bounds it from above. (A call at the "pending" block is not that bound: py-evm and Anvil
+        give the pending block a later clock than the block that is then mined.)"""
+        return int(self.mechanism.getNextAddDataCost())
+
     def incentive_parameters(self) -> dict[str, Any]:
         mech = self.mechanism
         params: dict[str, Any] = {
