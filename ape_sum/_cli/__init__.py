@@ -11,6 +11,7 @@ from ape_sum._cli.deploy import deploy
 from ape_sum._cli.doctor import doctor
 from ape_sum._cli.gas import gas_report
 from ape_sum._cli.info import info
+from ape_sum._cli.node import advance, node
 from ape_sum._cli.predict import predict
 from ape_sum._cli.simulate import simulate
 from ape_sum._cli.train import train
@@ -23,12 +24,13 @@ def cli():
     Predictions are free view calls; contributions carry a deposit that an incentive mechanism
     refunds for good data and lets others take for bad data.
 
-    Start with `ape sum demo`, or: train -> deploy -> info / predict -> add-data ->
-    contributions -> refund / report.
+    Start with `ape sum demo`, or: `ape sum node` in one terminal, then in another train ->
+    deploy -> info / predict -> add-data -> contributions -> advance -> refund / report.
     """
 
 
 COMMANDS = (
+    node,
     train,
     deploy,
     info,
@@ -37,6 +39,7 @@ COMMANDS = (
     contributions,
     refund,
     report,
+    advance,
     simulate,
     gas_report,
     demo,

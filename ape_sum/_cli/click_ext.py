@@ -45,6 +45,7 @@ class SumCommand(ConnectedProviderCommand):
         from ape.api.providers import ProviderAPI
         from ape.cli.options import NETWORK_META_KEY
 
+        from ape_sum.chain.nodes import use_running_local_node
         from ape_sum.toolchain import ensure_anvil_on_path
 
         # Before connecting: a Foundry network starts anvil, which ape-foundry looks up on PATH.
@@ -54,6 +55,7 @@ class SumCommand(ConnectedProviderCommand):
             "network"
         )
         active = networks.active_provider
+        obj = ctx.ensure_object(SumCliContext)
         if (
             self.callback is not None
             and isinstance(requested, ProviderAPI)
@@ -61,8 +63,22 @@ class SumCommand(ConnectedProviderCommand):
             and active.is_connected
             and requested.network_choice == active.network_choice
         ):
+            # The chain was there before the command and stays after it.
+            obj.chain_vanishes = False
             return self._invoke(ctx, provider=active)
+        if isinstance(requested, ProviderAPI):
+            # `ape sum node` on the fixed port: the commands use it instead of a throwaway Anvil.
+            use_running_local_node(requested)
+        obj.chain_vanishes = None  # decided once connected, in `_invoke`
         return super().invoke(ctx)
+
+    def _invoke(self, ctx: click.Context, provider: Any = None) -> Any:
+        from ape_sum.chain.nodes import chain_vanishes
+
+        obj = ctx.ensure_object(SumCliContext)
+        if obj.chain_vanishes is None:
+            obj.chain_vanishes = provider is not None and chain_vanishes(provider)
+        return super()._invoke(ctx, provider=provider)
 
 
 class SumAbort(Abort):
@@ -83,6 +99,8 @@ class SumCliContext(ApeCliContextObject):
     def __init__(self) -> None:
         super().__init__()
         self.as_json = False
+        self.chain_vanishes: bool | None = False
+        """Whether the chain ends with this command (in-process, or an Anvil it started itself)."""
 
     @staticmethod
     def abort(msg: str, base_error: Exception | None = None) -> NoReturn:
@@ -95,6 +113,11 @@ class SumCliContext(ApeCliContextObject):
         """Human output (suppressed with `--json`, where stdout carries only the JSON)."""
         if not self.as_json:
             click.echo(message, **kwargs)
+
+    def warn(self, message: str) -> None:
+        """A loud warning on stderr, also with `--json` (stdout carries only the document)."""
+        prefix = click.style("WARNING:", fg="yellow", bold=True)
+        click.echo(f"{prefix} {message}", err=True)
 
     def progress(self, message: str) -> None:
         """Progress lines go to stderr, so they never mix with the command's output."""
@@ -298,6 +321,29 @@ page_size_option = click.option(
     show_default=True,
     help="Blocks per event query (lower it for RPCs that cap log ranges).",
 )
+
+
+def send_or_explain(method: Any, *args: Any, **kwargs: Any) -> Any:
+    """Send a transaction and return its receipt; when it is mined and reverts (the chain changed
+    between the free call and the block it landed in), end with its hash, the gas it spent and
+    the decoded reason, never silently."""
+    from ape.exceptions import ContractLogicError
+
+    from ape_sum.chain.reverts import explain
+
+    receipt = method(*args, raise_on_revert=False, **kwargs)
+    if not receipt.failed:
+        return receipt
+    error = receipt.error
+    reason = explain(error) if isinstance(error, ContractLogicError) else str(error or "reverted")
+    fees = int(getattr(receipt, "total_fees_paid", 0) or 0)
+    raise SumAbort(
+        _one_line(
+            f"transaction {receipt.txn_hash} was mined and reverted in block "
+            f"{receipt.block_number}, spending {int(receipt.gas_used):,} gas ({fees} wei in "
+            f"fees): {_one_line(reason)}"
+        )
+    )
 
 
 @contextmanager

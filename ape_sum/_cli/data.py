@@ -13,6 +13,7 @@ from ape_sum._cli.click_ext import (
     account_option,
     json_option,
     page_size_option,
+    send_or_explain,
     split_trainer_and_input,
     sum_cli_ctx,
     trainer_argument,
@@ -57,8 +58,13 @@ def _check_funds(
 
 def _preflight(method: Any, *args: Any, **kwargs: Any) -> int | None:
     """Run the transaction as a free call first (a refusal raises, nothing is sent); return a gas
-    estimate when the provider gives one."""
-    method.call(*args, **kwargs)
+    estimate when the provider gives one. Ape may print a refused call's trace on stdout: it goes
+    to stderr, so stdout keeps only the command's output (one JSON document with `--json`)."""
+    import contextlib
+    import sys
+
+    with contextlib.redirect_stdout(sys.stderr):
+        method.call(*args, **kwargs)
     try:
         return int(method.estimate_gas_cost(*args, **kwargs))
     except Exception:
@@ -66,6 +72,11 @@ def _preflight(method: Any, *args: Any, **kwargs: Any) -> int | None:
 
 
 # --------------------------------------------------------------------------- add-data
+
+HEADROOM_PERCENT = 10
+"""Default `--max-deposit` above the quote. The cost only falls as time passes; it jumps only when
+someone else contributes first, and then by far more than any headroom, so a small one is enough
+and bounds what a race can cost."""
 
 
 @click.command(
@@ -78,8 +89,15 @@ def _preflight(method: Any, *args: Any, **kwargs: Any) -> int | None:
 @click.argument("args", nargs=-1, metavar="[TRAINER] INPUT")
 @click.option("--label", "-l", required=True, help="The class of INPUT (a class name or index).")
 @click.option(
+    "--max-deposit",
+    metavar="AMOUNT",
+    help="Most you will pay, with its unit (e.g. '0.05 ether'); it is sent and the trainer "
+    f"returns what the deposit does not use. Default: the quote plus {HEADROOM_PERCENT}%.",
+)
+@click.option(
     "--deposit",
-    help="Deposit to send (default: exactly the current cost; any excess is returned).",
+    metavar="AMOUNT",
+    help="Send exactly this (with its unit); the trainer returns what the deposit does not use.",
 )
 @trainer_option
 @account_option
@@ -88,33 +106,53 @@ def add_data(
     cli_ctx: SumCliContext,
     args: tuple[str, ...],
     label: str,
+    max_deposit: str | None,
     deposit: str | None,
     trainer_ref: str | None,
     account_alias: str | None,
     as_json: bool,
 ):
-    """Encode INPUT with the trainer's encoder, read the current cost and contribute it with that
-    deposit. Prints the transaction, the contribution's time, its cost and when it can be refunded.
+    """Encode INPUT with the trainer's encoder, quote the deposit for the block the transaction
+    will land in and contribute it. At most --max-deposit is sent (default: the quote plus
+    10%, since the cost only falls as time passes unless someone else contributes
+    first); the trainer returns the excess. When the quote is above the maximum, nothing is sent.
+    Prints the transaction, the contribution's time, its cost and when it can be refunded.
     """
     from ape_sum.core.units import format_duration, format_wei, parse_wei
 
     with user_errors(cli_ctx):
+        if deposit is not None and max_deposit is not None:
+            cli_ctx.abort("give --deposit or --max-deposit, not both")
+        # Amounts first: a typo costs no connection time.
+        chosen = parse_wei(deposit if deposit is not None else max_deposit or 0)
         trainer, text = split_trainer_and_input(cli_ctx, args, trainer_ref, need_input=True)
         handle = cli_ctx.open_trainer(trainer)
         data = handle.encode(text)
         classification = handle.class_index(label)
         handle.predict(data)  # the model's own input checks, as a free call
         account = cli_ctx.resolve_account(account_alias)
-        cost = int(handle.mechanism.getNextAddDataCost())
-        value = parse_wei(deposit) if deposit is not None else cost
-        if value < cost:
-            cli_ctx.abort(
-                f"the deposit {format_wei(value)} is below the current cost {format_wei(cost)}"
-            )
+        quote = handle.quote_add_data_cost()
+        if deposit is not None:
+            value = chosen
+            if value < quote:
+                cli_ctx.abort(
+                    f"the deposit {format_wei(value)} is below the current cost {format_wei(quote)}"
+                )
+        elif max_deposit is not None:
+            value = chosen
+            if value < quote:
+                cli_ctx.abort(
+                    f"the deposit needed now is {format_wei(quote)}, above --max-deposit "
+                    f"{format_wei(value)}: nothing was sent"
+                )
+        else:
+            value = quote + quote * HEADROOM_PERCENT // 100
         _check_funds(cli_ctx, account, value, None)
         gas = _preflight(handle.trainer.addData, data, classification, sender=account, value=value)
         _check_funds(cli_ctx, account, value, gas)
-        receipt = handle.trainer.addData(data, classification, sender=account, value=value)
+        receipt = send_or_explain(
+            handle.trainer.addData, data, classification, sender=account, value=value
+        )
         logs = list(handle.trainer.AddData.from_receipt(receipt))
         if not logs:
             cli_ctx.abort(f"transaction {receipt.txn_hash} emitted no AddData event")
@@ -131,7 +169,9 @@ def add_data(
         "label": handle.class_name(classification),
         "added_time": added,
         "cost_wei": int(log.cost),
+        "quote_wei": quote,
         "sent_wei": value,
+        "returned_wei": value - int(log.cost),
         "refund_from": added + refund_wait,
         "fees_wei": int(receipt.total_fees_paid),
     }
@@ -141,7 +181,11 @@ def add_data(
     click.echo(f"Added {payload['label']!r} data to {handle.name} ({handle.address})")
     click.echo(f"  tx          {payload['tx']}")
     click.echo(f"  added time  {added} ({_utc(added)})")
-    click.echo(f"  deposit     {format_wei(payload['cost_wei'])}")
+    click.echo(f"  deposit     {format_wei(payload['cost_wei'])} (quoted {format_wei(quote)})")
+    if payload["returned_wei"]:
+        click.echo(
+            f"  returned    {format_wei(payload['returned_wei'])} of {format_wei(value)} sent"
+        )
     click.echo(
         f"  refund      from {_utc(added + refund_wait)} (in {format_duration(refund_wait)}) "
         "if the model still agrees: ape sum refund " + payload["tx"]

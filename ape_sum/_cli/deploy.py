@@ -15,6 +15,7 @@ from ape_sum._cli.click_ext import (
     sum_cli_ctx,
     user_errors,
 )
+from ape_sum.chain.nodes import LOCAL_NETWORK
 from ape_sum.core.incentives import IncentiveKind
 
 _NAME_SUFFIX_LIMIT = 1000
@@ -44,6 +45,13 @@ _NAME_SUFFIX_LIMIT = 1000
 )
 @click.option("--chunk-size", type=click.IntRange(min=1), help="Values per initialiser tx.")
 @click.option("--resume", is_flag=True, help="Finish an unfinished deployment of the same --name.")
+@click.option(
+    "--record",
+    "keep_record",
+    is_flag=True,
+    help="Record the deployment in the registry even on a chain that ends with this command "
+    "(the in-process chain, or an Anvil the command starts itself).",
+)
 @account_option
 @json_option
 def deploy(
@@ -59,6 +67,7 @@ def deploy(
     cost_weight: str | None,
     chunk_size: int | None,
     resume: bool,
+    keep_record: bool,
     account_alias: str | None,
     as_json: bool,
 ):
@@ -69,10 +78,17 @@ def deploy(
     with --resume instead of being redone. Later commands find the trainer by name, or use the last
     one deployed on the network. The incentive options default to the `sum.deploy` settings of
     ape-config.yaml.
+
+    On a chain that ends with the command (the in-process `ethereum:local:test`, or an Anvil the
+    command starts because none runs) the deployment is not recorded unless --record is given:
+    start a node first (`ape sum node`).
     """
+    import tempfile
+
     from ape import chain, networks
 
     from ape_sum.chain.deployment import IncentiveConfig, deploy_model
+    from ape_sum.chain.registry import Registry
     from ape_sum.config import sum_config
     from ape_sum.core.encoding import check_compatible, parse_encoder_spec
     from ape_sum.core.units import format_wei, parse_duration, parse_wei
@@ -99,8 +115,18 @@ def deploy(
         check_compatible(parse_encoder_spec(spec), model)
 
         sender = cli_ctx.resolve_account(account_alias)
-        registry = cli_ctx.registry
         network = networks.provider.network_choice
+        registry = cli_ctx.registry
+        recorded = keep_record or not cli_ctx.chain_vanishes
+        if not recorded:
+            cli_ctx.warn(
+                f"{network} ends when this command does: the trainer will be gone and it is NOT "
+                "recorded in the registry. Start a node first (`ape sum node`, then "
+                f"--network {LOCAL_NETWORK}), or pass --record to record it anyway."
+            )
+            # Step-by-step saves (for --resume) go to a scratch registry that dies with the chain.
+            scratch = tempfile.mkdtemp(prefix="ape-sum-scratch-")
+            registry = Registry(Path(scratch) / "deployments.json")
         chain_id = int(chain.chain_id)
         name = _choose_name(cli_ctx, registry, name, model_file, network, chain_id, resume)
         if sender.balance == 0:
@@ -144,7 +170,7 @@ def deploy(
         "init_calls": record.init_calls_total,
         "start_block": record.start_block,
         "deployer": record.deployer,
-        "registry": str(registry.path),
+        "registry": str(registry.path) if recorded else None,
     }
     if as_json:
         cli_ctx.emit_json(payload)
@@ -155,6 +181,9 @@ def deploy(
     click.echo(f"  incentive mechanism  {record.incentive_mechanism}  ({incentive.title})")
     if incentive.has_deposits:
         click.echo(f"  cost weight          {format_wei(config.cost_weight)}")
+    if not recorded:
+        click.echo("  saved in             nothing: the chain ends with this command")
+        return
     click.echo(f"  saved in             {registry.path}")
     click.echo(f"Next: ape sum info {record.name} --network {record.network}")
 

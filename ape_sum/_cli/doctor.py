@@ -32,6 +32,7 @@ def doctor(as_json: bool):
         node_status(),
         solc_status(),
         anvil_status(),
+        _registry_status(),
     ]
     healthy = all(check.ok for check in checks)
     if as_json:
@@ -47,3 +48,15 @@ def doctor(as_json: bool):
             click.echo(line if check.ok else f"{line}\n        fix: {check.fix}")
     if not healthy:
         raise SystemExit(1)
+
+
+def _registry_status():
+    """Where deployments are recorded (set per user with APE_SUM_REGISTRY_DIR, per project with
+    `sum.registry`); never a failure."""
+    from ape_sum.chain.registry import REGISTRY_DIR_ENV, default_registry_path
+    from ape_sum.toolchain import ToolStatus
+
+    path = default_registry_path()
+    state = "exists" if path.is_file() else "not created yet"
+    how = f"{REGISTRY_DIR_ENV} or sum.registry in ape-config.yaml"
+    return ToolStatus("registry", True, f"{path} ({state}; set with {how})")

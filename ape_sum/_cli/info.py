@@ -44,6 +44,7 @@ def info(cli_ctx: SumCliContext, trainer: str | None, as_json: bool):
             "encoder": handle.encoder_spec,
             "incentive": incentive,
             "balance_wei": int(handle.trainer.balance),
+            "registry": str(cli_ctx.registry.path),
         }
     if as_json:
         cli_ctx.emit_json(payload)
@@ -70,6 +71,7 @@ def info(cli_ctx: SumCliContext, trainer: str | None, as_json: bool):
         ("contributions", str(incentive["total_submitted"])),
         ("validated (refunded)", str(incentive["total_good_data"])),
         ("balance held", format_wei(payload["balance_wei"])),
+        ("registry", payload["registry"]),
     ]
     width = max(len(label) for label, _ in rows)
     for label, value in rows:

@@ -150,6 +150,13 @@ class TrainerHandle:
         """The on-chain prediction (a free call); `ContractLogicError` when the model refuses."""
         return int(self.trainer.predict(data))
 
+    def quote_add_data_cost(self) -> int:
+        """The deposit `addData` needs in the block a transaction sent now lands in, unless someone
+        else contributes first: the cost only falls as time passes, so the latest block's cost
+        bounds it from above. (A call at the "pending" block is not that bound: py-evm and Anvil
+        give the pending block a later clock than the block that is then mined.)"""
+        return int(self.mechanism.getNextAddDataCost())
+
     def incentive_parameters(self) -> dict[str, Any]:
         mech = self.mechanism
         params: dict[str, Any] = {
@@ -175,8 +182,9 @@ def _contract_at(name: str, address: str) -> ContractInstance:
 
 def _has_code(address: str) -> bool:
     from ape import networks
+    from eth_utils import to_checksum_address
 
-    code = networks.provider.get_code(address)
+    code = networks.provider.get_code(to_checksum_address(address))
     return bool(code) and code not in (b"", "0x")
 
 
@@ -225,6 +233,12 @@ def open_trainer(name_or_address: str | None, registry: Registry | None = None) 
         address = str(name_or_address)
 
     if not _has_code(address):
+        if record is not None:
+            raise TrainerError(
+                f"deployment '{record.name}' has no contract at {address} on {network} (chain "
+                f"{chain_id}): the chain was probably reset (a restarted node) since it was "
+                "deployed; deploy it again (`ape sum node` keeps a chain between commands)"
+            )
         raise TrainerError(
             f"no contract at {address} on {network} (chain {chain_id}): wrong network, or the "
             "node was restarted since the deployment"

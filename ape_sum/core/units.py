@@ -70,15 +70,23 @@ def parse_duration(text: str | int) -> int:
 
 
 def parse_wei(text: str | int) -> int:
-    """Wei in `text`: an integer (wei) or a number with a unit, like `0.01 ether` or `5 gwei`."""
+    """Wei in `text`: a number with its unit, like `0.01 ether`, `5 gwei` or `1000 wei`.
+
+    Typed amounts always carry a unit, so `10` is never read as 10 wei (or as 10 ether) by
+    accident; a Python `int` is already wei."""
     if isinstance(text, int) and not isinstance(text, bool):
         value = text
     else:
         match = _AMOUNT.match(str(text))
         if not match:
-            raise UnitError(f"not an amount: {str(text)[:40]!r} (e.g. 1000, 5 gwei, 0.1 ether)")
+            raise UnitError(f"not an amount: {str(text)[:40]!r} (e.g. 0.1 ether, 5 gwei, 1000 wei)")
         number, exponent, unit = match.groups()
-        unit = unit.lower() or "wei"
+        if not unit:
+            raise UnitError(
+                f"{str(text).strip()[:40]!r} needs a unit: e.g. '{number} ether', "
+                f"'{number} gwei' or '{number} wei'"
+            )
+        unit = unit.lower()
         if unit not in _WEI_UNITS:
             raise UnitError(f"unknown unit {unit!r} (use wei, gwei or ether)")
         try:

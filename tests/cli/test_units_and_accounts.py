@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from ape.exceptions import Abort
 
@@ -36,15 +38,31 @@ def test_parse_duration_refuses(text):
 
 @pytest.mark.parametrize(
     ("text", "wei"),
-    [("1000", 1000), ("5 gwei", 5 * 10**9), ("0.1 ether", 10**17), ("1e-3 ETH", 10**15)],
+    [
+        ("1000 wei", 1000),
+        (1000, 1000),
+        ("5 gwei", 5 * 10**9),
+        ("0.1 ether", 10**17),
+        ("1e-3 ETH", 10**15),
+    ],
 )
 def test_parse_wei(text, wei):
     assert parse_wei(text) == wei
 
 
-@pytest.mark.parametrize("text", ["lots", "1 bitcoin", "0.5 wei", "-1"])
-def test_parse_wei_refuses(text):
-    with pytest.raises(UnitError):
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("lots", "not an amount: 'lots'"),
+        ("1 bitcoin", "unknown unit 'bitcoin'"),
+        ("0.5 wei", "is not a whole number of wei"),
+        ("-1", "not an amount: '-1'"),
+        ("10", "'10' needs a unit: e.g. '10 ether', '10 gwei' or '10 wei'"),
+        ("0.01", "'0.01' needs a unit"),
+    ],
+)
+def test_parse_wei_refuses(text, reason):
+    with pytest.raises(UnitError, match=re.escape(reason)):
         parse_wei(text)
 
 
