@@ -45,6 +45,12 @@ if TYPE_CHECKING:
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the split.")
 @click.option("--buckets", type=click.IntRange(min=1), help="Hash buckets (sparse text models).")
+@click.option(
+    "--vocabulary",
+    type=click.IntRange(min=1),
+    help="Sparse text models: presence of the N most frequent training words (the research's "
+    "features; a file next to the model, pinned by hash, when N > 64) instead of hashing.",
+)
 @click.option("--encoder", "encoder_spec", help="Encoder spec to use instead of the default.")
 @click.option("--force", is_flag=True, help="Overwrite the output file.")
 @json_option
@@ -56,6 +62,7 @@ def train(
     train_fraction: float,
     seed: int,
     buckets: int | None,
+    vocabulary: int | None,
     encoder_spec: str | None,
     force: bool,
     as_json: bool,
@@ -67,6 +74,7 @@ def train(
     fixed-point model the contract will run, on the held-out part of the data.
     """
     from ape_sum.core.datasets import load_dataset
+    from ape_sum.core.encoding.frequent import write_vocabulary_file
     from ape_sum.core.models import default_model_kind
     from ape_sum.core.models.files import save_model_file
     from ape_sum.core.models.training import train_model
@@ -79,7 +87,9 @@ def train(
             cli_ctx.abort(f"{out} exists: pass --force to overwrite it")
         cli_ctx.progress(f"Training a {kind} on {data.name} ({len(data)} samples)...")
         result = train_model(kind, data, train_fraction=train_fraction, seed=seed,
-                             encoder=encoder_spec, buckets=buckets)  # fmt: skip
+                             encoder=encoder_spec, buckets=buckets,
+                             vocabulary=vocabulary)  # fmt: skip
+        vocabulary_file = write_vocabulary_file(result.encoder, out.parent)
         save_model_file(out, result.model, result.encoder)
     payload = {
         "model_file": str(out),
@@ -95,6 +105,8 @@ def train(
         "train_accuracy": result.train_accuracy,
         "method": result.method,
     }
+    if vocabulary_file is not None:
+        payload["vocabulary_file"] = str(vocabulary_file)
     if as_json:
         cli_ctx.emit_json(payload)
         return
