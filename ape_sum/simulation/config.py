@@ -18,6 +18,8 @@ UNIT_WEI = 10**12
 """Wei per simulation unit (10,000 units = 0.01 ether, far below what test accounts hold)."""
 HOUR_S = 3600
 DAY_S = 24 * HOUR_S
+DEFAULT_VOCABULARY = 1000
+"""The research's `num_words`: the 1,000 most frequent words."""
 DEFAULT_COST_WEIGHT = 0.15
 """Units; the cost of a contribution is `cost_weight * 3600 / isqrt(seconds since the last one)`.
 
@@ -119,7 +121,14 @@ class Scenario:
     max_contributions: int | None = None
     usefulness_margin: float = 0.15
     text_features: int | None = None
-    """Hash buckets for text data sets (None: the training module's default for the model)."""
+    """Hash buckets for text data sets when `vocabulary` is None (None: the training module's
+    default for the model)."""
+    vocabulary: int | None = DEFAULT_VOCABULARY
+    """Sparse models on text: presence of this many most frequent words of the training pool
+    (the research's features); None hashes every token into `text_features` buckets."""
+    eval_every_contributions: int | None = None
+    """Also evaluate accuracy after this many contributions (None: 1 % of the stream), so the
+    busy days are sampled densely and not only every `eval_interval_s`."""
 
     @property
     def mechanism(self) -> IncentiveKind:
@@ -149,6 +158,12 @@ class Scenario:
             raise SimulationError("max contributions must be at least 1")
         if not 0 <= self.usefulness_margin <= 1:
             raise SimulationError("usefulness margin must be in [0, 1]")
+        if self.vocabulary is not None and self.text_features is not None:
+            raise SimulationError("give a vocabulary size or hash buckets for text, not both")
+        if self.vocabulary is not None and not 1 <= self.vocabulary <= 2**20:
+            raise SimulationError(f"vocabulary size must be in [1, 2^20], got {self.vocabulary}")
+        if self.eval_every_contributions is not None and self.eval_every_contributions < 1:
+            raise SimulationError("evaluate every N contributions needs N >= 1")
         if self.text_features is not None and not 2 <= self.text_features <= 2**20:
             raise SimulationError(f"text features must be in [2, 2^20], got {self.text_features}")
         if not self.agents:

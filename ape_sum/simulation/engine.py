@@ -64,6 +64,8 @@ class AgentState:
     not_useful: int = 0
     broke: int = 0
     mistakes: int = 0
+    exhausted_time: int | None = None
+    """When the agent first could not pay its deposit (its money ran out), if ever."""
 
     @property
     def balance_pct(self) -> float:
@@ -88,6 +90,8 @@ class SeriesPoint:
     accuracy: float
     balances: dict[str, int]
     contributions: int
+    points: dict[str, tuple[int, int]] | None = None
+    """Points mechanism: (validated contributions, successful reports) per agent."""
 
 
 @dataclass
@@ -139,6 +143,8 @@ class Simulation:
         # Whether `update` changes nothing when the model already predicts the label.
         self.noop_when_right = bool(getattr(model, "noop_when_right", False))
         self.model_version = 0
+        self.predict_valid = getattr(model, "predict_valid", model.predict)
+        self._flat_test = self._flatten_test()
         self.last_tx = start_time
         self.next_sample = 0
         self.open: list[Contribution] = []
@@ -155,15 +161,38 @@ class Simulation:
     # ------------------------------------------------------------------ helpers
 
     def evaluate(self) -> float:
-        predict = self.model.predict
+        # Held-out vectors come from the encoder and were checked once when the data was built.
         self.evaluations += 1
         self.predictions += len(self.test)
+        if self._flat_test is not None:
+            flat, starts, labels = self._flat_test
+            correct = int((self.model.predict_flat(flat, starts) == labels).sum())
+            return correct / len(self.test)
+        predict = self.predict_valid
         return accuracy((predict(data) for data, _ in self.test), (label for _, label in self.test))
 
+    def _flatten_test(self) -> tuple[Any, Any, Any] | None:
+        """The held-out set end to end for a model that predicts many at once (None: one by one)."""
+        if not hasattr(self.model, "predict_flat") or any(not data for data, _ in self.test):
+            return None
+        import numpy as np
+
+        lengths = [len(data) for data, _ in self.test]
+        starts = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
+        flat = np.fromiter((i for data, _ in self.test for i in data), dtype=np.int64)
+        labels = np.asarray([label for _, label in self.test], dtype=np.int64)
+        return flat, starts, labels
+
     def _record(self, now: int) -> None:
+        if self.series:
+            now = max(now, self.series[-1].time)  # count-based points use transaction times
         balances = {a.name: a.balance for a in self.agents}
         count = len(self.trainer.contributions)
-        self.series.append(SeriesPoint(now, self.accuracy, balances, count))
+        points = None
+        if not self.deposit_im:
+            mechanism = self.trainer.mechanism
+            points = {a.name: tuple(mechanism.points(a.name)) for a in self.agents}
+        self.series.append(SeriesPoint(now, self.accuracy, balances, count, points))
 
     def _wait(self, agent: AgentState) -> int:
         spec = agent.spec
@@ -183,7 +212,8 @@ class Simulation:
 
     def _prediction(self, c: Contribution) -> int:
         if c.cached_version != self.model_version:
-            c.cached_prediction = self.model.predict(c.data)
+            # Contributed data passed the model's checks when it was added.
+            c.cached_prediction = self.predict_valid(c.data)
             c.cached_version = self.model_version
             self.predictions += 1
         return c.cached_prediction
@@ -215,6 +245,8 @@ class Simulation:
         value = self._deposit(agent) if self.deposit_im else 0
         if value > agent.balance:
             agent.broke += 1
+            if agent.exhausted_time is None:
+                agent.exhausted_time = event_time
             return
         now = self._tx_time(event_time)
         if self.trainer.next_cost(now) > value:
@@ -313,6 +345,8 @@ class Simulation:
             heapq.heappush(queue, (self.start_time + self._wait(agent), i, i))
         seq = len(self.agents)
         next_eval = self.start_time + sc.eval_interval_s
+        every = sc.eval_every_contributions or max(1, len(self.stream) // 100)
+        next_count_eval = every
         longest = max(a.spec.max_interval_s() for a in self.agents)
         patience = sc.any_address_claim_wait_s + 2 * longest + sc.refund_wait_s
         last_added = self.start_time
@@ -337,6 +371,10 @@ class Simulation:
             self._contribute(agent, event_time)
             if self.next_sample != before:
                 last_added = self.last_tx
+                if self.next_sample >= next_count_eval:
+                    self.accuracy = self.evaluate()
+                    self._record(self.last_tx)
+                    next_count_eval += every
             self._claims(agent, event_time)
             if exhausted and not any(not self._settled(c) for c in self.open):
                 break

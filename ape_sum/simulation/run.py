@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -101,6 +103,9 @@ def summarise(result: SimulationResult) -> dict[str, Any]:
                 "insufficient_balance": a.broke,
             },
             "mistakes": a.mistakes,
+            "exhausted_day": None
+            if a.exhausted_time is None
+            else round((a.exhausted_time - out.start_time) / 86_400, 3),
         }
         if not sc.mechanism.has_deposits:
             validated, reports = mechanism.points(a.name)
@@ -113,6 +118,7 @@ def summarise(result: SimulationResult) -> dict[str, Any]:
         "encoder": result.prepared.encoder_spec,
         "incentive": sc.mechanism.value,
         "seed": sc.seed,
+        "scenario_id": scenario_id(sc),
         "accuracy": {
             "start": accuracies[0],
             "end": accuracies[-1],
@@ -142,6 +148,14 @@ def summarise(result: SimulationResult) -> dict[str, Any]:
         },
         "scenario": sc.to_json(),
     }
+
+
+def scenario_id(scenario: Scenario) -> str:
+    """A short hash of everything the scenario fixes except its seed (output files carry it)."""
+    obj = scenario.to_json()
+    obj.pop("seed", None)
+    text = json.dumps(obj, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:8]
 
 
 def out_stream(result: SimulationResult) -> list[Any]:
