@@ -33,6 +33,13 @@ class SimulationError(SumError, ValueError):
     """Impossible or inconsistent simulation parameters; the message is one line and says why."""
 
 
+ADVERSARY_KINDS = ("copycat", "front-runner", "sybil")
+"""* copycat: resubmits the latest contribution of another agent that the model agrees with;
+* front-runner: contributes correctly and also claims at the very second each claim opens;
+* sybil: several accounts adding correct data with small deposits to gather validated
+  contributions, then reporting with all of them."""
+
+
 @dataclass(frozen=True)
 class AgentSpec:
     """One simulated participant.
@@ -51,9 +58,24 @@ class AgentSpec:
     interval_spread_s: float = 60.0
     mistake_prob: float = 0.0
     only_while_useful: bool = True
+    kind: str = ""
+    """An adversary (`ADVERSARY_KINDS`), or "" for a plain good or bad (label-flipping) agent."""
+    accounts: int = 1
+    """A sybil's number of accounts (each with this spec's balance and habits)."""
+
+    @property
+    def honest(self) -> bool:
+        """A plain good agent: the one the mechanism should reward."""
+        return self.good and not self.kind
 
     def validate(self) -> None:
         label = f"agent '{self.name}'"
+        if self.kind and self.kind not in ADVERSARY_KINDS:
+            raise SimulationError(
+                f"{label}: unknown kind {self.kind!r} (expected {', '.join(ADVERSARY_KINDS)})"
+            )
+        if not 1 <= self.accounts <= 100 or (self.accounts > 1 and self.kind != "sybil"):
+            raise SimulationError(f"{label}: accounts must be in [1, 100] (> 1: sybils only)")
         if not self.name or any(c in self.name for c in ",=:") or self.name != self.name.strip():
             raise SimulationError(f"bad agent name {self.name!r}: no spaces at the ends, ',=:'")
         numbers = {
@@ -168,7 +190,7 @@ class Scenario:
             raise SimulationError(f"text features must be in [2, 2^20], got {self.text_features}")
         if not self.agents:
             raise SimulationError("a simulation needs at least one agent")
-        names = [a.name for a in self.agents]
+        names = [a.name for a, _ in expand_accounts(self.agents)]
         if len(set(names)) != len(names):
             raise SimulationError(f"agent names must be unique, got {', '.join(names)}")
         for agent in self.agents:
@@ -204,6 +226,8 @@ _AGENT_KEYS = {
     "interval": "interval",
     "mistakes": "mistake_prob",
     "useful": "only_while_useful",
+    "kind": "kind",
+    "accounts": "accounts",
 }
 
 
@@ -231,10 +255,24 @@ def _mean_spread(text: str, key: str) -> tuple[float, float | None]:
     return _number(mean, key), (_number(spread, key) if spread else None)
 
 
+def expand_accounts(agents: tuple[AgentSpec, ...]) -> list[tuple[AgentSpec, str]]:
+    """Each account to simulate with its group (the spec's name): a sybil of N accounts is N
+    agents `NAME.1 .. NAME.N`."""
+    out: list[tuple[AgentSpec, str]] = []
+    for agent in agents:
+        if agent.accounts == 1:
+            out.append((agent, agent.name))
+            continue
+        for i in range(1, agent.accounts + 1):
+            out.append((replace(agent, name=f"{agent.name}.{i}", accounts=1), agent.name))
+    return out
+
+
 def parse_agent(spec: str) -> AgentSpec:
     """`NAME[,good=BOOL][,balance=N][,deposit=MEAN[:SPREAD]][,interval=SECONDS[:SPREAD]]
     [,mistakes=P][,useful=BOOL]`, for example `honest,deposit=50:10,interval=600:60`.
 
+    `[,kind=copycat|front-runner|sybil][,accounts=N]` make an adversary (see `ADVERSARY_KINDS`).
     A name starting with `bad` makes a bad agent unless `good=` says otherwise; unset values
     come from the default good (or bad) agent.
     """
@@ -274,6 +312,15 @@ def parse_agent(spec: str) -> AgentSpec:
         changes["only_while_useful"] = _bool(values["useful"], "useful")
     else:
         changes["only_while_useful"] = good
+    if "kind" in values:
+        changes["kind"] = values["kind"].lower()
+        if "useful" not in values:
+            changes["only_while_useful"] = False  # an attacker does not lose interest
+    if "accounts" in values:
+        accounts = _number(values["accounts"], "accounts")
+        if not accounts.is_integer():
+            raise SimulationError(f"agent spec: accounts must be a whole number, got {accounts}")
+        changes["accounts"] = int(accounts)
     agent = replace(base, **changes)
     agent.validate()
     return agent

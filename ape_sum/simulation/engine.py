@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ape_sum.core.metrics import accuracy
-from ape_sum.simulation.config import Scenario, SimulationError, to_wei
+from ape_sum.simulation.config import Scenario, SimulationError, expand_accounts, to_wei
 from ape_sum.simulation.market import Contribution, MirrorTrainer, RuleViolation
 
 OWNER = "deployer:owner"
@@ -64,6 +64,8 @@ class AgentState:
     not_useful: int = 0
     broke: int = 0
     mistakes: int = 0
+    group: str = ""
+    """The agent spec this account belongs to (a sybil's accounts share it)."""
     exhausted_time: int | None = None
     """When the agent first could not pay its deposit (its money ran out), if ever."""
 
@@ -154,9 +156,14 @@ class Simulation:
         self.evaluations = 0
         self.predictions = 0
         self.agents = [
-            AgentState(a.name, a.good, to_wei(a.start_balance), to_wei(a.start_balance), a)
-            for a in scenario.agents
+            AgentState(
+                a.name, a.good, to_wei(a.start_balance), to_wei(a.start_balance), a, group=group
+            )
+            for a, group in expand_accounts(scenario.agents)
         ]
+        self.front_runners = [i for i, a in enumerate(self.agents) if a.spec.kind == "front-runner"]
+        self.queue: list[tuple[int, int, int, bool]] = []
+        self.seq = 0
 
     # ------------------------------------------------------------------ helpers
 
@@ -232,8 +239,16 @@ class Simulation:
             return
         spec = agent.spec
         data, label = self.stream[self.next_sample]
+        sample = self.next_sample
+        if spec.kind == "copycat":
+            source = self._copy_source(agent)
+            if source is None:
+                return
+            data, label, sample = list(source.data), source.classification, source.sample
         roll = self.rng.random()
-        if agent.good:
+        if spec.kind == "copycat":
+            pass
+        elif agent.good:
             if spec.only_while_useful and roll >= self.accuracy + self.scenario.usefulness_margin:
                 agent.not_useful += 1
                 return
@@ -256,7 +271,7 @@ class Simulation:
         if self.noop_when_right:
             self.predictions += 1
             changes = self.model.predict(data) != label
-        record = self.trainer.add_data(agent.name, value, self.next_sample, data, label, now)
+        record = self.trainer.add_data(agent.name, value, sample, data, label, now)
         self.model.update(data, label)
         if changes:
             self.model_version += 1
@@ -265,9 +280,26 @@ class Simulation:
         agent.contributed += 1
         self.open.append(record)
         self._log(now, agent.name, "add", record.cid, value, record.initial_deposit)
+        for index in self.front_runners:
+            if self.agents[index] is not agent:  # claims open after the refund wait
+                self._push(now + self.scenario.refund_wait_s, index, claims_only=True)
+        if spec.kind == "copycat":
+            return
         self.next_sample += 1
         if self.progress is not None:
             self.progress(self.next_sample, len(self.stream))
+
+    def _copy_source(self, agent: AgentState) -> Contribution | None:
+        """The latest contribution of another agent whose label the model now predicts."""
+        records = self.trainer.contributions
+        for c in reversed(records[-50:]):
+            if c.author != agent.name and self._prediction(c) == c.classification:
+                return c
+        return None
+
+    def _push(self, time: int, index: int, *, claims_only: bool = False) -> None:
+        heapq.heappush(self.queue, (time, self.seq, index, claims_only))
+        self.seq += 1
 
     def _other_label(self, label: int) -> int:
         if self.num_classes == 2:
@@ -340,10 +372,9 @@ class Simulation:
         sc = self.scenario
         self.accuracy = self.evaluate()
         self._record(self.start_time)
-        queue: list[tuple[int, int, int]] = []
+        queue = self.queue
         for i, agent in enumerate(self.agents):
-            heapq.heappush(queue, (self.start_time + self._wait(agent), i, i))
-        seq = len(self.agents)
+            self._push(self.start_time + self._wait(agent), i)
         next_eval = self.start_time + sc.eval_interval_s
         every = sc.eval_every_contributions or max(1, len(self.stream) // 100)
         next_count_eval = every
@@ -353,7 +384,7 @@ class Simulation:
         stalled = False
         now = self.start_time
         while queue:
-            event_time, _, index = heapq.heappop(queue)
+            event_time, _, index, claims_only = heapq.heappop(queue)
             now = max(event_time, now)
             if now >= next_eval:
                 self.accuracy = self.evaluate()
@@ -367,9 +398,12 @@ class Simulation:
                 stalled = not exhausted
                 break
             agent = self.agents[index]
-            before = self.next_sample
+            if claims_only:
+                self._claims(agent, event_time)
+                continue
+            before = len(self.trainer.contributions)
             self._contribute(agent, event_time)
-            if self.next_sample != before:
+            if len(self.trainer.contributions) != before:
                 last_added = self.last_tx
                 if self.next_sample >= next_count_eval:
                     self.accuracy = self.evaluate()
@@ -378,8 +412,7 @@ class Simulation:
             self._claims(agent, event_time)
             if exhausted and not any(not self._settled(c) for c in self.open):
                 break
-            heapq.heappush(queue, (event_time + self._wait(agent), seq, index))
-            seq += 1
+            self._push(event_time + self._wait(agent), index)
         end = max(now, self.last_tx)
         self.accuracy = self.evaluate()
         self._record(end)

@@ -25,7 +25,10 @@ def series_json(result: SimulationResult) -> dict[str, Any]:
         "seed": sc.seed,
         "baseline_accuracy": result.baseline,
         "start_time": out.start_time,
-        "agents": {a.name: {"good": a.good, "start_wei": a.start} for a in out.agents},
+        "agents": {
+            a.name: {"good": a.spec.honest, "kind": a.spec.kind, "start_wei": a.start}
+            for a in out.agents
+        },
         "points": [
             {
                 "time": p.time,

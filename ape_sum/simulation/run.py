@@ -83,6 +83,8 @@ def summarise(result: SimulationResult) -> dict[str, Any]:
         own = per_author[a.name]
         entry: dict[str, Any] = {
             "good": a.good,
+            "kind": a.spec.kind or ("honest" if a.good else "flipper"),
+            "group": a.group,
             "balance_pct": round(a.balance_pct, 4),
             "start_balance": to_units(a.start),
             "balance": to_units(a.balance),
@@ -111,6 +113,12 @@ def summarise(result: SimulationResult) -> dict[str, Any]:
             validated, reports = mechanism.points(a.name)
             entry["points"] = {"validated": validated, "reports": reports}
         agents[a.name] = entry
+    groups: dict[str, Any] = {}
+    for a in out.agents:
+        group = groups.setdefault(a.group, {"accounts": 0, "start": 0, "balance": 0})
+        group["accounts"] += 1
+        group["start"] += a.start
+        group["balance"] += a.balance
     wall = out.wall_seconds
     return {
         "dataset": result.prepared.dataset,
@@ -126,6 +134,15 @@ def summarise(result: SimulationResult) -> dict[str, Any]:
             "baseline": result.baseline,
         },
         "agents": agents,
+        "groups": {
+            name: {
+                "accounts": g["accounts"],
+                "balance_pct": round(100.0 * g["balance"] / g["start"], 4),
+                "start_balance": to_units(g["start"]),
+                "balance": to_units(g["balance"]),
+            }
+            for name, g in groups.items()
+        },
         "samples": {
             "initial": len(result.prepared.init),
             "stream": len(out_stream(result)),
