@@ -46,15 +46,15 @@ def test_claims_follow_the_rules(headline):
 
 
 def test_headline_scenario_meets_what_the_product_guarantees(headline):
-    """The issue's target (rotten-tomatoes, sparse perceptron): end accuracy within 3 points of
-    the start, good > 150 %, bad < 10 %. The honest run reaches the accuracy target and the
-    direction (good gains what bad loses) but not the balance thresholds; see docs/SIMULATION.md.
-    This test pins what is guaranteed and the measured figures, so a regression shows."""
+    """The small corpus (rotten-tomatoes, sparse perceptron, seed 0): its ~3,600 contributions
+    end before the bad agent runs dry, so only the accuracy target and the direction (good gains
+    what bad loses) hold; the research thresholds are met on the research scenario (below). This
+    test pins what is guaranteed and the measured figures, so a regression shows."""
     s = headline.summary()
     acc, good, bad = s["accuracy"], s["agents"]["good"], s["agents"]["bad"]
     assert acc["end"] >= acc["start"] - 0.03
     assert good["balance_pct"] > 100 > bad["balance_pct"]
-    assert good["balance_pct"] > 125 and bad["balance_pct"] < 75  # measured: 132.7 / 67.3
+    assert good["balance_pct"] > 125 and bad["balance_pct"] < 75  # seeds 0-2: 137.2 / 62.8 mean
     assert 0 <= acc["min"] <= min(acc["start"], acc["end"]) and 0.5 < acc["baseline"] < 1
 
 
