@@ -90,7 +90,16 @@ class Duration(click.ParamType):
     "several (default: 'good' and 'bad').",
 )
 @click.option("--max-contributions", type=int, default=None, help="Stop the data stream here.")
-@click.option("--text-features", type=int, default=None, help="Hash buckets for text.")
+@click.option(
+    "--vocabulary",
+    type=int,
+    default=None,
+    help="Sparse models on text: presence of the N most frequent training words (default 1000, "
+    "the research's features; 0 hashes every token instead).",
+)
+@click.option(
+    "--text-features", type=int, default=None, help="Hash buckets for text (with --vocabulary 0)."
+)
 @click.option(
     "--encoder",
     default=None,
@@ -104,7 +113,20 @@ class Duration(click.ParamType):
     show_default=True,
     help="Simulated time between accuracy evaluations.",
 )
+@click.option(
+    "--eval-every-contributions",
+    type=int,
+    default=None,
+    help="Also evaluate after this many contributions (default: 1% of the stream).",
+)
 @click.option("--seed", type=int, default=0, show_default=True)
+@click.option(
+    "--seeds",
+    type=int,
+    default=1,
+    show_default=True,
+    help="Run this many seeds (from --seed; in parallel processes) and report mean and spread.",
+)
 @click.option(
     "--out-dir",
     type=click.Path(file_okay=False, path_type=Path),
@@ -130,14 +152,19 @@ class Duration(click.ParamType):
     help="Contributions replayed with --on-chain (a shorter run).",
 )
 def simulate(dataset, model_cls, incentive, cost_weight, refund_wait, owner_wait, take_wait,
-             initial_fraction, test_fraction, agent_specs, max_contributions, text_features,
-             encoder, eval_every, seed, out_dir, no_plot, as_json, on_chain, network,
-             on_chain_contributions):  # fmt: skip
+             initial_fraction, test_fraction, agent_specs, max_contributions, vocabulary,
+             text_features, encoder, eval_every, eval_every_contributions, seed, seeds, out_dir,
+             no_plot, as_json, on_chain, network, on_chain_contributions):  # fmt: skip
     """Simulate good and bad agents contributing to a model under an incentive mechanism, with
     the same integer rules as the contracts, and report accuracy and balances over time."""
     from ape_sum.simulation import SimulationError
-    from ape_sum.simulation.config import DEFAULT_COST_WEIGHT, Scenario, parse_agent
-    from ape_sum.simulation.report import summary_table, write_plot, write_series
+    from ape_sum.simulation.config import (
+        DEFAULT_COST_WEIGHT,
+        DEFAULT_VOCABULARY,
+        Scenario,
+        parse_agent,
+    )
+    from ape_sum.simulation.report import summary_table
 
     try:
         agents = tuple(parse_agent(s) for s in agent_specs)
@@ -145,6 +172,14 @@ def simulate(dataset, model_cls, incentive, cost_weight, refund_wait, owner_wait
         if on_chain:
             max_contributions = min(max_contributions or on_chain_contributions,
                                     on_chain_contributions)  # fmt: skip
+        if vocabulary is None:
+            vocabulary = None if text_features is not None else DEFAULT_VOCABULARY
+        elif vocabulary == 0:
+            vocabulary = None
+        if seeds < 1:
+            raise SimulationError(f"--seeds must be at least 1, got {seeds}")
+        if seeds > 1 and on_chain:
+            raise SimulationError("--on-chain replays one seed: drop --seeds")
         scenario = Scenario(
             dataset=dataset, model=model_cls.kind if model_cls else None, incentive=incentive,
             cost_weight=DEFAULT_COST_WEIGHT if cost_weight is None else cost_weight,
@@ -153,9 +188,12 @@ def simulate(dataset, model_cls, incentive, cost_weight, refund_wait, owner_wait
             any_address_claim_wait_s=take_wait, initial_fraction=initial_fraction,
             test_fraction=test_fraction, seed=seed, eval_interval_s=eval_every,
             max_contributions=max_contributions, text_features=text_features, encoder=encoder,
-            **changes,
+            vocabulary=vocabulary, eval_every_contributions=eval_every_contributions, **changes,
         )  # fmt: skip
         scenario.validate()
+        if seeds > 1:
+            _multi_seed(scenario, seeds, out_dir, no_plot, as_json)
+            return
         if on_chain:
             summary, result = _on_chain(scenario, network, as_json)
         else:
@@ -163,11 +201,11 @@ def simulate(dataset, model_cls, incentive, cost_weight, refund_wait, owner_wait
             summary = result.summary()
     except (SimulationError, OSError) as err:
         raise click.ClickException(str(err)) from None
-    stem = f"{summary['dataset']}-{summary['model'].replace(' ', '-')}-seed{seed}"
+    from ape_sum.simulation.outputs import write_outputs
+    from ape_sum.simulation.report import series_json
+
     try:
-        summary["series_file"] = str(write_series(result, out_dir / f"{stem}.json"))
-        if not no_plot:
-            summary["plot_file"] = str(write_plot(result, out_dir / f"{stem}.png"))
+        summary.update(write_outputs(out_dir, summary, [series_json(result)], no_plot))
     except OSError as err:
         raise click.ClickException(f"cannot write the outputs to {out_dir}: {err}") from None
     if as_json:
@@ -177,12 +215,40 @@ def simulate(dataset, model_cls, incentive, cost_weight, refund_wait, owner_wait
     click.echo(f"time series: {summary['series_file']}")
     if "plot_file" in summary:
         click.echo(f"plot: {summary['plot_file']}")
+    for replaced in summary.get("replaced_files", []):
+        click.echo(f"note: replaced {replaced} (an earlier run of the same scenario and seed)")
     if "on_chain" in summary:
         chain = summary["on_chain"]
         click.echo(
             f"on chain ({chain['network']}): {chain['transactions']} transactions, "
             f"{chain['tx_per_second']:.1f} tx/s; model, balances and claims match the mirror"
         )
+
+
+def _multi_seed(scenario, seeds: int, out_dir: Path, no_plot: bool, as_json: bool) -> None:
+    from ape_sum.simulation import SimulationError
+    from ape_sum.simulation.outputs import write_outputs
+    from ape_sum.simulation.report import seeds_table
+    from ape_sum.simulation.seeds import aggregate, run_seeds
+
+    try:
+        runs = run_seeds(scenario, seeds)
+    except SimulationError as err:
+        raise click.ClickException(str(err)) from None
+    result = aggregate([summary for summary, _ in runs])
+    try:
+        result.update(write_outputs(out_dir, result, [series for _, series in runs], no_plot))
+    except OSError as err:
+        raise click.ClickException(f"cannot write the outputs to {out_dir}: {err}") from None
+    if as_json:
+        click.echo(json.dumps(result))
+        return
+    click.echo(seeds_table(result))
+    click.echo(f"time series: {result['series_file']}")
+    if "plot_file" in result:
+        click.echo(f"plot: {result['plot_file']}")
+    for replaced in result.get("replaced_files", []):
+        click.echo(f"note: replaced {replaced} (an earlier run of the same scenario and seeds)")
 
 
 def _run_with_progress(scenario, quiet: bool, **kwargs):

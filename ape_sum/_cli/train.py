@@ -46,6 +46,12 @@ if TYPE_CHECKING:
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the split.")
 @click.option("--buckets", type=click.IntRange(min=1), help="Hash buckets (sparse text models).")
 @click.option(
+    "--vocabulary",
+    type=click.IntRange(min=1),
+    help="Sparse text models: presence of the N most frequent training words (the research's "
+    "features; a file next to the model, pinned by hash, when N > 64) instead of hashing.",
+)
+@click.option(
     "--encoder",
     "encoder_spec",
     help="Encoder spec to use instead of the default; `embedding` is the sentence encoder "
@@ -61,6 +67,7 @@ def train(
     train_fraction: float,
     seed: int,
     buckets: int | None,
+    vocabulary: int | None,
     encoder_spec: str | None,
     force: bool,
     as_json: bool,
@@ -72,6 +79,7 @@ def train(
     fixed-point model the contract will run, on the held-out part of the data.
     """
     from ape_sum.core.datasets import load_dataset
+    from ape_sum.core.encoding.frequent import write_vocabulary_file
     from ape_sum.core.models import default_model_kind
     from ape_sum.core.models.files import save_model_file
     from ape_sum.core.models.training import train_model
@@ -85,8 +93,9 @@ def train(
         cli_ctx.progress(f"Training a {kind} on {data.name} ({len(data)} samples)...")
         with cli_ctx.progress_bar("encoding") as progress:
             result = train_model(kind, data, train_fraction=train_fraction, seed=seed,
-                                 encoder=encoder_spec, buckets=buckets,
+                                 encoder=encoder_spec, buckets=buckets, vocabulary=vocabulary,
                                  progress=progress)  # fmt: skip
+        vocabulary_file = write_vocabulary_file(result.encoder, out.parent)
         save_model_file(out, result.model, result.encoder)
     payload = {
         "model_file": str(out),
@@ -104,6 +113,8 @@ def train(
         "train_accuracy": result.train_accuracy,
         "method": result.method,
     }
+    if vocabulary_file is not None:
+        payload["vocabulary_file"] = str(vocabulary_file)
     if as_json:
         cli_ctx.emit_json(payload)
         return

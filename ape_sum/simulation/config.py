@@ -18,6 +18,8 @@ UNIT_WEI = 10**12
 """Wei per simulation unit (10,000 units = 0.01 ether, far below what test accounts hold)."""
 HOUR_S = 3600
 DAY_S = 24 * HOUR_S
+DEFAULT_VOCABULARY = 1000
+"""The research's `num_words`: the 1,000 most frequent words."""
 DEFAULT_COST_WEIGHT = 0.15
 """Units; the cost of a contribution is `cost_weight * 3600 / isqrt(seconds since the last one)`.
 
@@ -29,6 +31,13 @@ stake that matters against a 10,000-unit balance over the ~3,500 contributions o
 
 class SimulationError(SumError, ValueError):
     """Impossible or inconsistent simulation parameters; the message is one line and says why."""
+
+
+ADVERSARY_KINDS = ("copycat", "front-runner", "sybil")
+"""* copycat: resubmits the latest contribution of another agent that the model agrees with;
+* front-runner: contributes correctly and also claims at the very second each claim opens;
+* sybil: several accounts adding correct data with small deposits to gather validated
+  contributions, then reporting with all of them."""
 
 
 @dataclass(frozen=True)
@@ -49,9 +58,24 @@ class AgentSpec:
     interval_spread_s: float = 60.0
     mistake_prob: float = 0.0
     only_while_useful: bool = True
+    kind: str = ""
+    """An adversary (`ADVERSARY_KINDS`), or "" for a plain good or bad (label-flipping) agent."""
+    accounts: int = 1
+    """A sybil's number of accounts (each with this spec's balance and habits)."""
+
+    @property
+    def honest(self) -> bool:
+        """A plain good agent: the one the mechanism should reward."""
+        return self.good and not self.kind
 
     def validate(self) -> None:
         label = f"agent '{self.name}'"
+        if self.kind and self.kind not in ADVERSARY_KINDS:
+            raise SimulationError(
+                f"{label}: unknown kind {self.kind!r} (expected {', '.join(ADVERSARY_KINDS)})"
+            )
+        if not 1 <= self.accounts <= 100 or (self.accounts > 1 and self.kind != "sybil"):
+            raise SimulationError(f"{label}: accounts must be in [1, 100] (> 1: sybils only)")
         if not self.name or any(c in self.name for c in ",=:") or self.name != self.name.strip():
             raise SimulationError(f"bad agent name {self.name!r}: no spaces at the ends, ',=:'")
         numbers = {
@@ -119,9 +143,17 @@ class Scenario:
     max_contributions: int | None = None
     usefulness_margin: float = 0.15
     text_features: int | None = None
-    """Hash buckets for text data sets (None: the training module's default for the model)."""
+    """Hash buckets for text data sets when `vocabulary` is None (None: the training module's
+    default for the model)."""
+    vocabulary: int | None = DEFAULT_VOCABULARY
+    """Sparse models on text: presence of this many most frequent words of the training pool
+    (the research's features); None hashes every token into `text_features` buckets."""
+    eval_every_contributions: int | None = None
+    """Also evaluate accuracy after this many contributions (None: 1 % of the stream), so the
+    busy days are sampled densely and not only every `eval_interval_s`."""
     encoder: str | None = None
-    """Encoder spec or short name (`embedding`); None: the training module's default."""
+    """Encoder spec or short name (`embedding`); None: the training module's default (or the
+    frequent-word vocabulary, see `vocabulary`)."""
 
     @property
     def mechanism(self) -> IncentiveKind:
@@ -151,13 +183,19 @@ class Scenario:
             raise SimulationError("max contributions must be at least 1")
         if not 0 <= self.usefulness_margin <= 1:
             raise SimulationError("usefulness margin must be in [0, 1]")
+        if self.vocabulary is not None and self.text_features is not None:
+            raise SimulationError("give a vocabulary size or hash buckets for text, not both")
+        if self.vocabulary is not None and not 1 <= self.vocabulary <= 2**20:
+            raise SimulationError(f"vocabulary size must be in [1, 2^20], got {self.vocabulary}")
+        if self.eval_every_contributions is not None and self.eval_every_contributions < 1:
+            raise SimulationError("evaluate every N contributions needs N >= 1")
         if self.text_features is not None and not 2 <= self.text_features <= 2**20:
             raise SimulationError(f"text features must be in [2, 2^20], got {self.text_features}")
         if self.encoder is not None and self.text_features is not None:
             raise SimulationError("give either an encoder or text features (hash buckets)")
         if not self.agents:
             raise SimulationError("a simulation needs at least one agent")
-        names = [a.name for a in self.agents]
+        names = [a.name for a, _ in expand_accounts(self.agents)]
         if len(set(names)) != len(names):
             raise SimulationError(f"agent names must be unique, got {', '.join(names)}")
         for agent in self.agents:
@@ -193,6 +231,8 @@ _AGENT_KEYS = {
     "interval": "interval",
     "mistakes": "mistake_prob",
     "useful": "only_while_useful",
+    "kind": "kind",
+    "accounts": "accounts",
 }
 
 
@@ -220,10 +260,24 @@ def _mean_spread(text: str, key: str) -> tuple[float, float | None]:
     return _number(mean, key), (_number(spread, key) if spread else None)
 
 
+def expand_accounts(agents: tuple[AgentSpec, ...]) -> list[tuple[AgentSpec, str]]:
+    """Each account to simulate with its group (the spec's name): a sybil of N accounts is N
+    agents `NAME.1 .. NAME.N`."""
+    out: list[tuple[AgentSpec, str]] = []
+    for agent in agents:
+        if agent.accounts == 1:
+            out.append((agent, agent.name))
+            continue
+        for i in range(1, agent.accounts + 1):
+            out.append((replace(agent, name=f"{agent.name}.{i}", accounts=1), agent.name))
+    return out
+
+
 def parse_agent(spec: str) -> AgentSpec:
     """`NAME[,good=BOOL][,balance=N][,deposit=MEAN[:SPREAD]][,interval=SECONDS[:SPREAD]]
     [,mistakes=P][,useful=BOOL]`, for example `honest,deposit=50:10,interval=600:60`.
 
+    `[,kind=copycat|front-runner|sybil][,accounts=N]` make an adversary (see `ADVERSARY_KINDS`).
     A name starting with `bad` makes a bad agent unless `good=` says otherwise; unset values
     come from the default good (or bad) agent.
     """
@@ -263,6 +317,15 @@ def parse_agent(spec: str) -> AgentSpec:
         changes["only_while_useful"] = _bool(values["useful"], "useful")
     else:
         changes["only_while_useful"] = good
+    if "kind" in values:
+        changes["kind"] = values["kind"].lower()
+        if "useful" not in values:
+            changes["only_while_useful"] = False  # an attacker does not lose interest
+    if "accounts" in values:
+        accounts = _number(values["accounts"], "accounts")
+        if not accounts.is_integer():
+            raise SimulationError(f"agent spec: accounts must be a whole number, got {accounts}")
+        changes["accounts"] = int(accounts)
     agent = replace(base, **changes)
     agent.validate()
     return agent

@@ -68,7 +68,7 @@ def prepare(scenario: Scenario) -> tuple[PreparedData, Any, float]:
 
     key = (
         scenario.dataset, scenario.model, scenario.test_fraction, scenario.initial_fraction,
-        scenario.seed, scenario.text_features, scenario.encoder,
+        scenario.seed, scenario.text_features, scenario.vocabulary, scenario.encoder,
     )  # fmt: skip
     if scenario.dataset not in BUILTIN_DATASETS:
         return _prepare(scenario)
@@ -81,6 +81,8 @@ def _prepare(scenario: Scenario) -> tuple[PreparedData, Any, float]:
     """The prepared data, the initial model and the baseline accuracy.
 
     * held-out test set: `test_fraction` of the data set (stratified, by seed);
+    * encoder: for sparse models on text with a `vocabulary`, the most frequent words of the
+      training pool (initial part and stream; never the held-out set), shared by both models;
     * initial model: `train_model` on `initial_fraction` of the rest (what the owner deploys);
     * contribution stream: the other training samples, in the split's shuffled order;
     * baseline: `train_model` on all training data, scored on the same held-out test set
@@ -89,7 +91,12 @@ def _prepare(scenario: Scenario) -> tuple[PreparedData, Any, float]:
     from ape_sum.core.datasets import DatasetError, load_dataset, train_test_split
     from ape_sum.core.encoding import EncodingError, encoder_from_option
     from ape_sum.core.models import ModelKindError, default_model_kind, model_kind
-    from ape_sum.core.models.training import TrainingError, encode_dataset, train_model
+    from ape_sum.core.models.training import (
+        TrainingError,
+        default_encoder,
+        encode_dataset,
+        train_model,
+    )
 
     scenario.validate()
     try:
@@ -113,6 +120,11 @@ def _prepare(scenario: Scenario) -> tuple[PreparedData, Any, float]:
     options: dict[str, Any] = {"seed": scenario.seed, "encoder": chosen}
     if dataset.kind == "text" and scenario.text_features is not None:
         options["buckets"] = scenario.text_features
+    if chosen is None and dataset.kind == "text" and cls.sparse and scenario.vocabulary is not None:
+        try:
+            options["encoder"] = default_encoder(kind, pool, vocabulary=scenario.vocabulary)
+        except TrainingError as err:
+            raise SimulationError(f"{dataset.name}: {err}") from None
     try:
         initial = train_model(kind, pool, train_fraction=scenario.initial_fraction, **options)
         baseline = train_model(

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ape_sum.core.metrics import accuracy
-from ape_sum.simulation.config import Scenario, SimulationError, to_wei
+from ape_sum.simulation.config import Scenario, SimulationError, expand_accounts, to_wei
 from ape_sum.simulation.market import Contribution, MirrorTrainer, RuleViolation
 
 OWNER = "deployer:owner"
@@ -64,6 +64,10 @@ class AgentState:
     not_useful: int = 0
     broke: int = 0
     mistakes: int = 0
+    group: str = ""
+    """The agent spec this account belongs to (a sybil's accounts share it)."""
+    exhausted_time: int | None = None
+    """When the agent first could not pay its deposit (its money ran out), if ever."""
 
     @property
     def balance_pct(self) -> float:
@@ -88,6 +92,8 @@ class SeriesPoint:
     accuracy: float
     balances: dict[str, int]
     contributions: int
+    points: dict[str, tuple[int, int]] | None = None
+    """Points mechanism: (validated contributions, successful reports) per agent."""
 
 
 @dataclass
@@ -139,6 +145,8 @@ class Simulation:
         # Whether `update` changes nothing when the model already predicts the label.
         self.noop_when_right = bool(getattr(model, "noop_when_right", False))
         self.model_version = 0
+        self.predict_valid = getattr(model, "predict_valid", model.predict)
+        self._flat_test = self._flatten_test()
         self.last_tx = start_time
         self.next_sample = 0
         self.open: list[Contribution] = []
@@ -148,22 +156,50 @@ class Simulation:
         self.evaluations = 0
         self.predictions = 0
         self.agents = [
-            AgentState(a.name, a.good, to_wei(a.start_balance), to_wei(a.start_balance), a)
-            for a in scenario.agents
+            AgentState(
+                a.name, a.good, to_wei(a.start_balance), to_wei(a.start_balance), a, group=group
+            )
+            for a, group in expand_accounts(scenario.agents)
         ]
+        self.front_runners = [i for i, a in enumerate(self.agents) if a.spec.kind == "front-runner"]
+        self.queue: list[tuple[int, int, int, bool]] = []
+        self.seq = 0
 
     # ------------------------------------------------------------------ helpers
 
     def evaluate(self) -> float:
-        predict = self.model.predict
+        # Held-out vectors come from the encoder and were checked once when the data was built.
         self.evaluations += 1
         self.predictions += len(self.test)
+        if self._flat_test is not None:
+            flat, starts, labels = self._flat_test
+            correct = int((self.model.predict_flat(flat, starts) == labels).sum())
+            return correct / len(self.test)
+        predict = self.predict_valid
         return accuracy((predict(data) for data, _ in self.test), (label for _, label in self.test))
 
+    def _flatten_test(self) -> tuple[Any, Any, Any] | None:
+        """The held-out set end to end for a model that predicts many at once (None: one by one)."""
+        if not hasattr(self.model, "predict_flat") or any(not data for data, _ in self.test):
+            return None
+        import numpy as np
+
+        lengths = [len(data) for data, _ in self.test]
+        starts = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
+        flat = np.fromiter((i for data, _ in self.test for i in data), dtype=np.int64)
+        labels = np.asarray([label for _, label in self.test], dtype=np.int64)
+        return flat, starts, labels
+
     def _record(self, now: int) -> None:
+        if self.series:
+            now = max(now, self.series[-1].time)  # count-based points use transaction times
         balances = {a.name: a.balance for a in self.agents}
         count = len(self.trainer.contributions)
-        self.series.append(SeriesPoint(now, self.accuracy, balances, count))
+        points = None
+        if not self.deposit_im:
+            mechanism = self.trainer.mechanism
+            points = {a.name: tuple(mechanism.points(a.name)) for a in self.agents}
+        self.series.append(SeriesPoint(now, self.accuracy, balances, count, points))
 
     def _wait(self, agent: AgentState) -> int:
         spec = agent.spec
@@ -183,7 +219,8 @@ class Simulation:
 
     def _prediction(self, c: Contribution) -> int:
         if c.cached_version != self.model_version:
-            c.cached_prediction = self.model.predict(c.data)
+            # Contributed data passed the model's checks when it was added.
+            c.cached_prediction = self.predict_valid(c.data)
             c.cached_version = self.model_version
             self.predictions += 1
         return c.cached_prediction
@@ -202,8 +239,16 @@ class Simulation:
             return
         spec = agent.spec
         data, label = self.stream[self.next_sample]
+        sample = self.next_sample
+        if spec.kind == "copycat":
+            source = self._copy_source(agent)
+            if source is None:
+                return
+            data, label, sample = list(source.data), source.classification, source.sample
         roll = self.rng.random()
-        if agent.good:
+        if spec.kind == "copycat":
+            pass
+        elif agent.good:
             if spec.only_while_useful and roll >= self.accuracy + self.scenario.usefulness_margin:
                 agent.not_useful += 1
                 return
@@ -215,6 +260,8 @@ class Simulation:
         value = self._deposit(agent) if self.deposit_im else 0
         if value > agent.balance:
             agent.broke += 1
+            if agent.exhausted_time is None:
+                agent.exhausted_time = event_time
             return
         now = self._tx_time(event_time)
         if self.trainer.next_cost(now) > value:
@@ -224,7 +271,7 @@ class Simulation:
         if self.noop_when_right:
             self.predictions += 1
             changes = self.model.predict(data) != label
-        record = self.trainer.add_data(agent.name, value, self.next_sample, data, label, now)
+        record = self.trainer.add_data(agent.name, value, sample, data, label, now)
         self.model.update(data, label)
         if changes:
             self.model_version += 1
@@ -233,9 +280,26 @@ class Simulation:
         agent.contributed += 1
         self.open.append(record)
         self._log(now, agent.name, "add", record.cid, value, record.initial_deposit)
+        for index in self.front_runners:
+            if self.agents[index] is not agent:  # claims open after the refund wait
+                self._push(now + self.scenario.refund_wait_s, index, claims_only=True)
+        if spec.kind == "copycat":
+            return
         self.next_sample += 1
         if self.progress is not None:
             self.progress(self.next_sample, len(self.stream))
+
+    def _copy_source(self, agent: AgentState) -> Contribution | None:
+        """The latest contribution of another agent whose label the model now predicts."""
+        records = self.trainer.contributions
+        for c in reversed(records[-50:]):
+            if c.author != agent.name and self._prediction(c) == c.classification:
+                return c
+        return None
+
+    def _push(self, time: int, index: int, *, claims_only: bool = False) -> None:
+        heapq.heappush(self.queue, (time, self.seq, index, claims_only))
+        self.seq += 1
 
     def _other_label(self, label: int) -> int:
         if self.num_classes == 2:
@@ -308,18 +372,19 @@ class Simulation:
         sc = self.scenario
         self.accuracy = self.evaluate()
         self._record(self.start_time)
-        queue: list[tuple[int, int, int]] = []
+        queue = self.queue
         for i, agent in enumerate(self.agents):
-            heapq.heappush(queue, (self.start_time + self._wait(agent), i, i))
-        seq = len(self.agents)
+            self._push(self.start_time + self._wait(agent), i)
         next_eval = self.start_time + sc.eval_interval_s
+        every = sc.eval_every_contributions or max(1, len(self.stream) // 100)
+        next_count_eval = every
         longest = max(a.spec.max_interval_s() for a in self.agents)
         patience = sc.any_address_claim_wait_s + 2 * longest + sc.refund_wait_s
         last_added = self.start_time
         stalled = False
         now = self.start_time
         while queue:
-            event_time, _, index = heapq.heappop(queue)
+            event_time, _, index, claims_only = heapq.heappop(queue)
             now = max(event_time, now)
             if now >= next_eval:
                 self.accuracy = self.evaluate()
@@ -333,15 +398,21 @@ class Simulation:
                 stalled = not exhausted
                 break
             agent = self.agents[index]
-            before = self.next_sample
+            if claims_only:
+                self._claims(agent, event_time)
+                continue
+            before = len(self.trainer.contributions)
             self._contribute(agent, event_time)
-            if self.next_sample != before:
+            if len(self.trainer.contributions) != before:
                 last_added = self.last_tx
+                if self.next_sample >= next_count_eval:
+                    self.accuracy = self.evaluate()
+                    self._record(self.last_tx)
+                    next_count_eval += every
             self._claims(agent, event_time)
             if exhausted and not any(not self._settled(c) for c in self.open):
                 break
-            heapq.heappush(queue, (event_time + self._wait(agent), seq, index))
-            seq += 1
+            self._push(event_time + self._wait(agent), index)
         end = max(now, self.last_tx)
         self.accuracy = self.evaluate()
         self._record(end)

@@ -14,12 +14,21 @@ DAY_S = 86_400
 def series_json(result: SimulationResult) -> dict[str, Any]:
     out = result.outcome
     starts = {a.name: a.start for a in out.agents}
+    from ape_sum.simulation.run import scenario_id
+
+    sc = result.scenario
     return {
         "dataset": result.prepared.dataset,
         "model": result.prepared.model_kind,
+        "incentive": sc.mechanism.value,
+        "scenario_id": scenario_id(sc),
+        "seed": sc.seed,
         "baseline_accuracy": result.baseline,
         "start_time": out.start_time,
-        "agents": {a.name: {"good": a.good, "start_wei": a.start} for a in out.agents},
+        "agents": {
+            a.name: {"good": a.spec.honest, "kind": a.spec.kind, "start_wei": a.start}
+            for a in out.agents
+        },
         "points": [
             {
                 "time": p.time,
@@ -29,6 +38,16 @@ def series_json(result: SimulationResult) -> dict[str, Any]:
                 "balance_pct": {
                     name: round(100.0 * wei / starts[name], 4) for name, wei in p.balances.items()
                 },
+                **(
+                    {}
+                    if p.points is None
+                    else {
+                        "points": {
+                            name: {"validated": v, "reports": r}
+                            for name, (v, r) in p.points.items()
+                        }
+                    }
+                ),
             }
             for p in out.series
         ],
@@ -43,34 +62,90 @@ def write_series(result: SimulationResult, path: Path) -> Path:
 
 def write_plot(result: SimulationResult, path: Path) -> Path:
     """Accuracy on the held-out set and each agent's balance (% of start) over simulated days,
-    with the baseline (accuracy when trained on all data), like the research system's figure."""
+    with the baseline (accuracy when trained on all data), like the research system's figure;
+    under the points mechanism each agent's points instead of balances."""
+    return write_band_plot([series_json(result)], path)
+
+
+def _grid(series: list[dict[str, Any]]) -> Any:
+    import numpy as np
+
+    last = max(s["points"][-1]["day"] for s in series)
+    days = sorted({p["day"] for s in series for p in s["points"]})
+    if len(days) > 2000:
+        days = np.linspace(0.0, last, 2000).tolist()
+    return np.asarray(days)
+
+
+def _curves(series: list[dict[str, Any]], days: Any, value: Any) -> Any:
+    """Each run's `value(point)` on the common day grid (held after a run's last point)."""
+    import numpy as np
+
+    rows = []
+    for s in series:
+        xs = np.asarray([p["day"] for p in s["points"]])
+        ys = np.asarray([value(p) for p in s["points"]], dtype=np.float64)
+        idx = np.clip(np.searchsorted(xs, days, side="right") - 1, 0, len(xs) - 1)
+        rows.append(ys[idx])  # step: the value of the latest point at or before each day
+    return np.vstack(rows)
+
+
+def write_band_plot(series: list[dict[str, Any]], path: Path) -> Path:
+    """The plot of one or several seeds of one scenario: with several, the mean line and a band
+    from the lowest to the highest seed at each day."""
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
 
-    data = series_json(result)
-    days = [p["day"] for p in data["points"]]
+    first = series[0]
+    days = _grid(series)
+    seeds = [s["seed"] for s in series]
+    band = len(series) > 1
     fig = Figure(figsize=(10, 6), dpi=100)
     ax = fig.add_subplot(1, 1, 1)
-    ax.plot(days, [100 * p["accuracy"] for p in data["points"]], color="black",
-            linewidth=2, label="Accuracy on the held-out set")  # fmt: skip
-    ax.axhline(
-        100 * data["baseline_accuracy"],
-        color="grey",
-        linewidth=1.5,
-        label=f"Accuracy when trained with all data: {100 * data['baseline_accuracy']:.1f}%",
-    )
-    for name, info in data["agents"].items():
+
+    def draw(axis: Any, values: Any, label: str, **style: Any) -> None:
+        mean = values.mean(axis=0)
+        axis.plot(days, mean, linewidth=2, drawstyle="steps-post", label=label, **style)
+        if band:
+            axis.fill_between(days, values.min(axis=0), values.max(axis=0), step="post",
+                              alpha=0.2, color=style.get("color"))  # fmt: skip
+
+    mean_word = f"mean of {len(series)} seeds, band min-max" if band else f"seed {seeds[0]}"
+    draw(ax, _curves(series, days, lambda p: 100 * p["accuracy"]),
+         f"Accuracy on the held-out set ({mean_word})", color="black")  # fmt: skip
+    baselines = [s["baseline_accuracy"] for s in series]
+    baseline = 100 * sum(baselines) / len(baselines)
+    ax.axhline(baseline, color="grey", linewidth=1.5,
+               label=f"Baseline, trained with all data: {baseline:.1f}%")  # fmt: skip
+    points = "points" in first["points"][0]
+    axis2 = ax.twinx() if points else ax
+    for name, info in first["agents"].items():
         style = {"color": "green", "linestyle": ":"} if info["good"] else {
             "color": "red", "linestyle": "--"}  # fmt: skip
-        ax.plot(days, [p["balance_pct"][name] for p in data["points"]], linewidth=2,
-                label=f"{name} agent balance", drawstyle="steps-post", **style)  # fmt: skip
+        if points:
+            for key, marker in (("validated", "o"), ("reports", "x")):
+                draw(axis2, _curves(series, days, lambda p, n=name, k=key: p["points"][n][k]),
+                     f"{name}: {key} points", marker=marker, markevery=0.1, **style)  # fmt: skip
+        else:
+            draw(ax, _curves(series, days, lambda p, n=name: p["balance_pct"][n]),
+                 f"{name} agent balance", **style)  # fmt: skip
     ax.set_xlabel("Time (days)")
     ax.set_ylabel("Percent")
-    ax.set_title(f"Balances & accuracy: {data['model']} on {data['dataset']}")
+    if points:
+        axis2.set_ylabel("Points (validated contributions, successful reports)")
+    seed_text = f"seeds {seeds[0]}-{seeds[-1]}" if band else f"seed {seeds[0]}"
+    ax.set_title(
+        f"{first['model']} on {first['dataset']}, {first['incentive']} incentive\n"
+        f"scenario {first['scenario_id']}, {seed_text}"
+    )
     ax.grid(True, alpha=0.3)
-    ax.legend(loc="best", fontsize=9)
+    handles, labels = ax.get_legend_handles_labels()
+    if points:
+        more_handles, more_labels = axis2.get_legend_handles_labels()
+        handles, labels = handles + more_handles, labels + more_labels
+    ax.legend(handles, labels, loc="best", fontsize=8)
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, format="png")
     return path
@@ -115,4 +190,39 @@ def summary_table(summary: dict[str, Any]) -> str:
         lines.append(
             "note: contributions stopped before the data ran out (agents priced out/broke)"
         )
+    return "\n".join(lines)
+
+
+def _stat(entry: dict[str, Any], scale: float = 1.0, unit: str = "") -> str:
+    if entry["mean"] is None:
+        return "never"
+    return (
+        f"{scale * entry['mean']:.1f}{unit} ± {scale * entry['std']:.1f} "
+        f"[{scale * entry['min']:.1f}, {scale * entry['max']:.1f}]"
+    )
+
+
+def seeds_table(aggregate: dict[str, Any]) -> str:
+    """The multi-seed table: mean ± sample std [min, max] over the seeds."""
+    seeds = aggregate["seeds"]
+    acc = aggregate["spread"]["accuracy"]
+    lines = [
+        f"{aggregate['model']} on {aggregate['dataset']} ({aggregate['incentive']} incentive, "
+        f"scenario {aggregate['scenario_id']}): {len(seeds)} seeds ({seeds[0]}-{seeds[-1]}), "
+        "mean ± std [min, max]",
+        "",
+    ]
+    for key in ("start", "end", "min", "baseline"):
+        lines.append(f"accuracy {key:9} {_stat(acc[key], 100, '%')}")
+    for name, entry in aggregate["spread"]["agents"].items():
+        lines.append(f"{name[:12]:12} balance {_stat(entry['balance_pct'], 1, '%')}")
+        exhausted = entry["exhausted_seeds"]
+        if exhausted:
+            lines.append(
+                f"{'':12} exhausted on day {_stat(entry['exhausted_day'])} "
+                f"({exhausted} of {len(seeds)} seeds)"
+            )
+        for key in ("validated", "reports"):
+            if f"points_{key}" in entry:
+                lines.append(f"{'':12} {key} points {_stat(entry[f'points_{key}'])}")
     return "\n".join(lines)

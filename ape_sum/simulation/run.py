@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,6 +83,8 @@ def summarise(result: SimulationResult) -> dict[str, Any]:
         own = per_author[a.name]
         entry: dict[str, Any] = {
             "good": a.good,
+            "kind": a.spec.kind or ("honest" if a.good else "flipper"),
+            "group": a.group,
             "balance_pct": round(a.balance_pct, 4),
             "start_balance": to_units(a.start),
             "balance": to_units(a.balance),
@@ -101,11 +105,20 @@ def summarise(result: SimulationResult) -> dict[str, Any]:
                 "insufficient_balance": a.broke,
             },
             "mistakes": a.mistakes,
+            "exhausted_day": None
+            if a.exhausted_time is None
+            else round((a.exhausted_time - out.start_time) / 86_400, 3),
         }
         if not sc.mechanism.has_deposits:
             validated, reports = mechanism.points(a.name)
             entry["points"] = {"validated": validated, "reports": reports}
         agents[a.name] = entry
+    groups: dict[str, Any] = {}
+    for a in out.agents:
+        group = groups.setdefault(a.group, {"accounts": 0, "start": 0, "balance": 0})
+        group["accounts"] += 1
+        group["start"] += a.start
+        group["balance"] += a.balance
     wall = out.wall_seconds
     return {
         "dataset": result.prepared.dataset,
@@ -113,6 +126,7 @@ def summarise(result: SimulationResult) -> dict[str, Any]:
         "encoder": result.prepared.encoder_spec,
         "incentive": sc.mechanism.value,
         "seed": sc.seed,
+        "scenario_id": scenario_id(sc),
         "accuracy": {
             "start": accuracies[0],
             "end": accuracies[-1],
@@ -120,6 +134,15 @@ def summarise(result: SimulationResult) -> dict[str, Any]:
             "baseline": result.baseline,
         },
         "agents": agents,
+        "groups": {
+            name: {
+                "accounts": g["accounts"],
+                "balance_pct": round(100.0 * g["balance"] / g["start"], 4),
+                "start_balance": to_units(g["start"]),
+                "balance": to_units(g["balance"]),
+            }
+            for name, g in groups.items()
+        },
         "samples": {
             "initial": len(result.prepared.init),
             "stream": len(out_stream(result)),
@@ -142,6 +165,14 @@ def summarise(result: SimulationResult) -> dict[str, Any]:
         },
         "scenario": sc.to_json(),
     }
+
+
+def scenario_id(scenario: Scenario) -> str:
+    """A short hash of everything the scenario fixes except its seed (output files carry it)."""
+    obj = scenario.to_json()
+    obj.pop("seed", None)
+    text = json.dumps(obj, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:8]
 
 
 def out_stream(result: SimulationResult) -> list[Any]:

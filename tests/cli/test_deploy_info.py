@@ -19,6 +19,23 @@ def test_train_writes_a_model_file_and_reports_exact_accuracy(invoke, tmp_path):
     assert json.loads(out.read_text())["type"] == "dense perceptron"
 
 
+def test_train_with_a_vocabulary_writes_the_file_its_spec_pins(invoke, tmp_path):
+    from ape_sum.core.encoding import parse_encoder_spec
+    from ape_sum.core.models.files import load_model_file
+
+    out = tmp_path / "rt.json"
+    payload = invoke("train", "rotten-tomatoes", "-o", out, "--vocabulary", "100", "--json",
+                     network=False).json  # fmt: skip
+    spec = json.loads(payload["encoder"])
+    assert spec["type"] == "vocab" and payload["num_features"] == 100
+    assert payload["vocabulary_file"] == str(tmp_path / spec["file"])
+    assert len((tmp_path / spec["file"]).read_text().splitlines()) == 100
+    model, loaded_spec = load_model_file(out)
+    assert loaded_spec == payload["encoder"] and model.num_features == 100
+    encoder = parse_encoder_spec(loaded_spec, base_dir=tmp_path)
+    assert encoder.encode("the film is a movie")  # the commonest words are in the vocabulary
+
+
 @pytest.mark.parametrize("name", ["nearest-centroid", "nearest centroid classifier"])
 def test_train_takes_the_cli_and_the_model_file_names(invoke, tmp_path, name):
     out = tmp_path / "nc.json"

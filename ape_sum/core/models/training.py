@@ -32,6 +32,7 @@ from ape_sum.core.encoding import (
     to_fixed,
 )
 from ape_sum.core.encoding.embedding import Progress
+from ape_sum.core.encoding.frequent import fit_frequent_words
 from ape_sum.core.fixedpoint import INT64_MAX, TO_FLOAT
 from ape_sum.core.metrics import accuracy
 from ape_sum.core.models.base import Classifier
@@ -106,9 +107,20 @@ def default_encoder(
     buckets: int | None = None,
     split: str = DEFAULT_SPLIT,
     standardise: bool = True,
+    vocabulary: int | None = None,
 ) -> Encoder:
-    """The encoder `train_model` uses when none is given (fitted on `dataset`)."""
+    """The encoder `train_model` uses when none is given (fitted on `dataset`).
+
+    With `vocabulary`, sparse models on text get the research's features: presence of the
+    `vocabulary` most frequent words of `dataset` (`fit_frequent_words`) instead of hashing.
+    """
     cls = _mirror(kind)
+    if cls.sparse and dataset.kind == "text" and vocabulary is not None:
+        try:
+            # Its spec names a file by hash; the words are held here, so no re-parse.
+            return fit_frequent_words(dataset.samples, vocabulary, split)
+        except EncodingError as exc:
+            raise TrainingError(f"vocabulary: {exc}") from None
     if cls.sparse and dataset.kind == "text":
         return MurmurHash3Encoder(buckets or cls.default_buckets or 2048, split)
     if cls.sparse:
@@ -391,6 +403,7 @@ def train_model(
     buckets: int | None = None,
     split: str = DEFAULT_SPLIT,
     standardise: bool = True,
+    vocabulary: int | None = None,
     method: str = "auto",
     epochs: int = 5,
     learning_rate: float = DEFAULT_LEARNING_RATE,
@@ -400,7 +413,8 @@ def train_model(
     """Train a `kind` model on part of `dataset` and score its exact mirror on the rest.
 
     The split is stratified and deterministic for a `seed`. `encoder` (an encoder or its spec)
-    defaults to `default_encoder(kind, train part, buckets=..., split=..., standardise=...)`,
+    defaults to `default_encoder(kind, train part, buckets=..., split=..., standardise=...,
+    vocabulary=...)`,
     fitted on the training part only. `method` picks the perceptron fit (`auto` validates the
     candidates); `epochs`, `learning_rate` (the on-chain one) and `smoothing` (naive Bayes) are
     the usual knobs. A text `encoder` may be a short name (`embedding`); `progress(done, total)`
@@ -420,8 +434,9 @@ def train_model(
             raise TrainingError(f"encoder: {exc}") from None
     if encoder is None:
         encoder = default_encoder(
-            kind, train, buckets=buckets, split=split, standardise=standardise
-        )
+            kind, train, buckets=buckets, split=split, standardise=standardise,
+            vocabulary=vocabulary,
+        )  # fmt: skip
     if encoder.num_features is None or encoder.sparse is None:
         raise TrainingError(f"encoder {encoder.spec()!r} does not say how many features it makes")
     n = encoder.num_features
