@@ -32,7 +32,7 @@ from ape_sum.core.encoding import (
 )
 from ape_sum.core.fixedpoint import INT64_MAX, TO_FLOAT
 from ape_sum.core.metrics import accuracy
-from ape_sum.core.models.base import Classifier
+from ape_sum.core.models.base import Classifier, ModelInputError, max_input_features_for
 from ape_sum.core.models.naive_bayes import NaiveBayes
 from ape_sum.core.models.perceptron import DensePerceptron, SparsePerceptron
 from ape_sum.exceptions import SumError
@@ -122,23 +122,36 @@ def default_encoder(
 
 
 def encode_dataset(encoder: Encoder, dataset: Dataset) -> tuple[list[list[int]], np.ndarray, int]:
-    """`(vectors, labels, skipped)`: samples the encoder rejects are left out and counted."""
+    """`(vectors, labels, skipped)`: samples the encoder rejects, and sparse samples with no
+    feature at all (the contracts refuse an empty input), are left out and counted."""
     vectors: list[list[int]] = []
     labels: list[int] = []
     skipped = 0
     for sample, label in zip(dataset.samples, dataset.labels, strict=True):
         try:
-            vectors.append(encoder.encode(sample))
+            vector = encoder.encode(sample)
         except EncodingError:
             skipped += 1
             continue
+        if not vector and encoder.sparse:
+            skipped += 1
+            continue
+        vectors.append(vector)
         labels.append(int(label))
     return vectors, np.asarray(labels, dtype=np.int64), skipped
 
 
 def evaluate(model: Classifier, vectors: Sequence[Sequence[int]], labels: Sequence[int]) -> float:
-    """Exact mirror accuracy of `model` on `vectors` (0.0 for no samples)."""
-    return accuracy(map(model.predict, vectors), labels)
+    """Exact mirror accuracy of `model` on `vectors` (0.0 for no samples); an input the contract
+    would refuse (e.g. longer than `max_input_features`) counts as a wrong prediction."""
+
+    def predict(vector: Sequence[int]) -> int:
+        try:
+            return model.predict(vector)
+        except ModelInputError:
+            return -1
+
+    return accuracy(map(predict, vectors), labels)
 
 
 def _design(vectors: Sequence[Sequence[int]], sparse: bool, n: int) -> Any:
@@ -426,6 +439,10 @@ def train_model(
     else:
         model = _train_centroids(cls, classes, n, train_x, train_y)
         method_used = "means"
+    if model.sparse:
+        # The contract refuses longer inputs; see `max_input_features_for` for the headroom.
+        longest = max((len(x) for x in train_x), default=0)
+        model.set_max_input_features(max_input_features_for(longest, n))
     try:
         check_compatible(encoder, model)
     except EncodingError as exc:  # pragma: no cover - the encoder made the model
