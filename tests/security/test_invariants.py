@@ -61,7 +61,7 @@ NUM_ACTORS = 4  # users[0..3]; the owner also acts (owner take)
 #: Explicit EIP-1559 fees: py-evm's base fee moves as blocks are mined and restored, and Ape's
 #: estimate can fall behind it; fees actually paid are read from each receipt.
 FEES = {"max_fee": 100 * 10**9, "max_priority_fee": 0}
-PROBES = [[0], [1, 2], [3, 3, 4], [5, 6, 7], list(range(NUM_FEATURES))]
+PROBES = [[0], [1, 2], [3, 4], [5, 6, 7], list(range(NUM_FEATURES))]
 
 
 def sparse_perceptron() -> SparsePerceptron:
