@@ -97,6 +97,11 @@ contract CollaborativeTrainer is IIncentiveErrors, IClassifierErrors {
     /// @notice The deployer; may take what is left on a contribution after `ownerClaimWaitTimeS`.
     address public immutable owner;
 
+    /// @dev The mechanism's owner-take and any-address-take waits (`type(uint256).max` when it has
+    /// no deadline takes): such a take is decided without asking the classifier.
+    uint256 private immutable _ownerTakeWait;
+    uint256 private immutable _anyTakeWait;
+
     // Contribution records and reporters' claim flags are not in mappings: a record lives at the slot
     // named by its key and a claim flag (1 once set) at `keccak256(key, claimer)`, which saves a hash
     // per access. Both are keccak256 outputs whose preimages (32 n + 60 and 64 bytes) cannot be those
@@ -126,6 +131,14 @@ contract CollaborativeTrainer is IIncentiveErrors, IClassifierErrors {
         classifier = IClassifier(classifier_);
         incentiveMechanism = IIncentiveMechanism(incentiveMechanism_);
         owner = msg.sender;
+        uint256 ownerWait = type(uint256).max;
+        uint256 anyWait = type(uint256).max;
+        if (IIncentiveMechanism(incentiveMechanism_).hasDeadlineTakes()) {
+            ownerWait = IIncentiveMechanism(incentiveMechanism_).ownerClaimWaitTimeS();
+            anyWait = IIncentiveMechanism(incentiveMechanism_).anyAddressClaimWaitTimeS();
+        }
+        _ownerTakeWait = ownerWait;
+        _anyTakeWait = anyWait;
     }
 
     modifier nonReentrant() {
@@ -323,12 +336,18 @@ contract CollaborativeTrainer is IIncentiveErrors, IClassifierErrors {
     }
 
     /// @dev `incentiveMechanism.handleReport` of `msg.sender`'s claim on `author`'s contribution, like
-    /// `_askRefund`.
+    /// `_askRefund`. An owner or any-address take is decided without the classifier (its outcome
+    /// does not depend on the model, and a take must never cost more gas than the contribution):
+    /// the prediction passed is then `type(uint256).max`.
     function _askReport(int64[] calldata data, uint64 classification, uint256 addedTime, address author, uint256 claim)
         private
         returns (uint256)
     {
-        uint64 prediction = _predict(data, IClassifier.predictAccepted.selector);
+        uint256 prediction = type(uint256).max;
+        uint256 elapsed = block.timestamp - addedTime; // addedTime was a block timestamp
+        if (elapsed < _anyTakeWait && (elapsed < _ownerTakeWait || msg.sender != owner)) {
+            prediction = _predict(data, IClassifier.predictAccepted.selector);
+        }
         bytes4 selector = IIncentiveMechanism.handleReport.selector;
         address owner_ = owner;
         uint256 p;

@@ -57,7 +57,7 @@ class Duration(click.ParamType):
     "--owner-wait",
     type=Duration(),
     default=None,
-    help="Owner take after this (default: the take-all wait).",
+    help="Owner take after this (default: midway between the refund and take-all waits).",
 )
 @click.option(
     "--take-wait",
@@ -184,7 +184,7 @@ def simulate(dataset, model_cls, incentive, cost_weight, refund_wait, owner_wait
             dataset=dataset, model=model_cls.kind if model_cls else None, incentive=incentive,
             cost_weight=DEFAULT_COST_WEIGHT if cost_weight is None else cost_weight,
             refund_wait_s=refund_wait,
-            owner_claim_wait_s=take_wait if owner_wait is None else owner_wait,
+            owner_claim_wait_s=(refund_wait + take_wait) // 2 if owner_wait is None else owner_wait,
             any_address_claim_wait_s=take_wait, initial_fraction=initial_fraction,
             test_fraction=test_fraction, seed=seed, eval_interval_s=eval_every,
             max_contributions=max_contributions, text_features=text_features, encoder=encoder,

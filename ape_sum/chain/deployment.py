@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 # `container` lives in `chain.contracts`; re-exported for callers that import it from here.
 from ape_sum.chain.contracts import container
 from ape_sum.chain.registry import DeploymentRecord, Registry
-from ape_sum.core.incentives import IncentiveKind, IncentiveKindError
+from ape_sum.core.incentives import IncentiveKind, IncentiveKindError, waits_ordered
 from ape_sum.exceptions import SumError
 
 if TYPE_CHECKING:
@@ -52,7 +52,7 @@ class IncentiveConfig:
         waits = (self.refund_wait_s, self.owner_claim_wait_s, self.any_address_claim_wait_s)
         if min(waits) < 0:
             raise DeploymentError("wait times cannot be negative")
-        if not self.refund_wait_s <= self.owner_claim_wait_s <= self.any_address_claim_wait_s:
+        if not waits_ordered(*waits):
             from ape_sum.core.refusals import refusal
 
             raise DeploymentError(refusal("InvalidWaitTimes", *waits))

@@ -99,6 +99,16 @@ class TrainerHandle:
                 self._cache["num_features"] = None
         return self._cache["num_features"]
 
+    @property
+    def max_input_features(self) -> int | None:
+        """The classifier's bound on an input's length (None for a classifier without one)."""
+        if "max_input_features" not in self._cache:
+            try:
+                self._cache["max_input_features"] = int(self.classifier.maxInputFeatures())
+            except Exception:
+                self._cache["max_input_features"] = None
+        return self._cache["max_input_features"]
+
     def _view(self, key: str, method) -> Any:
         if key not in self._cache:
             self._cache[key] = method()
@@ -144,6 +154,12 @@ class TrainerHandle:
             bad = [i for i in data if not 0 <= i < n]
             if bad:
                 raise EncodingError(f"feature index {bad[0]} is outside the model's [0, {n})")
+        bound = self.max_input_features
+        if encoder.sparse and bound is not None and len(data) > bound:
+            from ape_sum.core.refusals import refusal
+
+            # The contract would revert TooManyFeatures: refuse before sending anything.
+            raise EncodingError(refusal("TooManyFeatures", len(data), bound))
         return data
 
     def predict(self, data: list[int]) -> int:

@@ -56,6 +56,19 @@ class RuleViolation(SumError):
         super().__init__(f"{code}: {self.message}")
 
 
+#: The smallest deposit of a deposit-mechanism contribution when the cost weight is positive (a
+#: deposit that rounded to 0 could never be refunded, so its author never validated).
+MIN_COST = 1
+
+
+def waits_ordered(
+    refund_wait_s: int, owner_claim_wait_s: int, any_address_claim_wait_s: int
+) -> bool:
+    """The contracts' wait rule: `refund < owner take < any-address take`, strictly (an equal
+    wait lets a take race the refund, or anyone race the owner's take)."""
+    return refund_wait_s < owner_claim_wait_s < any_address_claim_wait_s
+
+
 class IncentiveMechanism:
     """What both mechanisms share: wait times (ordered), counters and the claim bookkeeping."""
 
@@ -72,7 +85,7 @@ class IncentiveMechanism:
         owner: object = None,
         deployed_at: int = 0,
     ) -> None:
-        if not refund_wait_s <= owner_claim_wait_s <= any_address_claim_wait_s:
+        if not waits_ordered(refund_wait_s, owner_claim_wait_s, any_address_claim_wait_s):
             raise RuleViolation(
                 "InvalidWaitTimes",
                 refund_wait_s,
@@ -236,14 +249,15 @@ class DepositRefundTake(IncentiveMechanism):
         self.cost_weight = cost_weight
 
     def next_add_data_cost(self, now: int) -> int:
-        """`costWeight * 3600 / isqrt(now - lastUpdateTime)`, divisor 1 when no time passed."""
+        """`max(MIN_COST, costWeight * 3600 / isqrt(now - lastUpdateTime))`, divisor 1 when no
+        time passed; 0 when the cost weight is 0."""
         if self.cost_weight == 0:
             return 0
         elapsed = now - self.last_update_time
         if elapsed < 0:
             raise ValueError(f"now ({now}) is before the last update ({self.last_update_time})")
         divisor = isqrt(elapsed) if elapsed > 0 else 1
-        return self.cost_weight * COST_TIME_SCALE_S // divisor
+        return max(MIN_COST, self.cost_weight * COST_TIME_SCALE_S // divisor)
 
     def _accept(self, now: int) -> None:
         super()._accept(now)

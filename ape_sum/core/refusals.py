@@ -107,7 +107,7 @@ _TABLE: dict[str, tuple[tuple[str, ...], Callable[[Wording], str]]] = {
     "InvalidWaitTimes": (
         ("refundWaitTimeS", "ownerClaimWaitTimeS", "anyAddressClaimWaitTimeS"),
         lambda w: (
-            "wait times must satisfy refund <= owner claim <= any-address claim "
+            "wait times must satisfy refund < owner claim < any-address claim, strictly "
             f"(got {w.args['refundWaitTimeS']}, {w.args['ownerClaimWaitTimeS']}, "
             f"{w.args['anyAddressClaimWaitTimeS']} s)"
         ),
@@ -155,8 +155,24 @@ _TABLE: dict[str, tuple[tuple[str, ...], Callable[[Wording], str]]] = {
     ),
     "NotSortedUnique": (
         ("position", "previous", "index"),
-        lambda w: "feature indices must be sorted and unique",
+        lambda w: (
+            f"feature indices must be strictly increasing (sorted, no duplicates): index "
+            f"{w.args['index']} at position {w.args['position']} follows {w.args['previous']}"
+        ),
     ),
+    "InvalidParameter": (
+        ("name", "value"),
+        lambda w: f"the model parameter {w.args['name']} = {w.args['value']} is out of its range",
+    ),
+    "EmptyInput": ((), lambda w: "the input lists no feature: at least one is needed"),
+    "TooManyFeatures": (
+        ("length", "maximum"),
+        lambda w: (
+            f"the input lists {w.args['length']} features; this model takes at most "
+            f"{w.args['maximum']} (fixed when it was deployed)"
+        ),
+    ),
+    "ValueNotInt64": ((), lambda w: "a value of the input does not fit a 64-bit signed integer"),
     "WrongDimension": (
         ("got", "expected"),
         lambda w: (

@@ -115,8 +115,9 @@ def sparse_perceptron(seed: int = DEFAULT_SEED) -> Workload:
     rng = random.Random(f"S-{seed}")
     weights = [_nonzero_weight(rng) for _ in range(S_FEATURES)]
     model = SparsePerceptron(list(CLASSES), S_FEATURES, S_INTERCEPT, LEARNING_RATE, weights)
-    good = rng.sample(range(S_FEATURES), K)
-    bad = rng.sample(range(S_FEATURES), K)
+    # the contracts take sparse inputs sorted (the same draws as before, in order)
+    good = sorted(rng.sample(range(S_FEATURES), K))
+    bad = sorted(rng.sample(range(S_FEATURES), K))
     label = model.predict(good)
     return Workload(
         "S", model, good, label, bad, 1 - model.predict(bad),
@@ -142,8 +143,8 @@ def naive_bayes(seed: int = DEFAULT_SEED) -> Workload:
     per_class = [features[:N_FEATURES_PER_CLASS], features[N_FEATURES_PER_CLASS:]]
     counts = [{f: rng.randint(1, N_MAX_COUNT) for f in fs} for fs in per_class]
     model = NaiveBayes(list(CLASSES), N_FEATURES, TO_FLOAT, [N_SAMPLES_PER_CLASS] * 2, counts)
-    good = rng.sample(per_class[0], K)
-    bad = rng.sample(per_class[0], K)
+    good = sorted(rng.sample(per_class[0], K))
+    bad = sorted(rng.sample(per_class[0], K))
     return Workload(
         "N", model, good, 0, bad, 1,
         f"naive bayes: {N_FEATURES} features, counts on {N_FEATURES_PER_CLASS} per class, k={K}",

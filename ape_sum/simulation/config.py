@@ -10,7 +10,7 @@ import math
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-from ape_sum.core.incentives import IncentiveKind, IncentiveKindError
+from ape_sum.core.incentives import IncentiveKind, IncentiveKindError, waits_ordered
 from ape_sum.core.refusals import refusal
 from ape_sum.exceptions import SumError
 
@@ -133,7 +133,7 @@ class Scenario:
     """An `IncentiveKind` (or its name)."""
     cost_weight: float = DEFAULT_COST_WEIGHT
     refund_wait_s: int = DAY_S
-    owner_claim_wait_s: int = 9 * DAY_S
+    owner_claim_wait_s: int = 7 * DAY_S
     any_address_claim_wait_s: int = 9 * DAY_S
     initial_fraction: float = 0.08
     test_fraction: float = 0.2
@@ -172,7 +172,7 @@ class Scenario:
         waits = (self.refund_wait_s, self.owner_claim_wait_s, self.any_address_claim_wait_s)
         if min(waits) < 0:
             raise SimulationError("wait times cannot be negative")
-        if not waits[0] <= waits[1] <= waits[2]:
+        if not waits_ordered(*waits):
             raise SimulationError(refusal("InvalidWaitTimes", *waits))
         for what, value in (("initial", self.initial_fraction), ("test", self.test_fraction)):
             if not 0 < value < 1 or math.isnan(value):

@@ -46,16 +46,25 @@ abstract contract ClassifierBase is IClassifier, IClassifierErrors {
     uint256 internal immutable _numClasses;
     /// @notice Number of features (dense: dimension; sparse: exclusive bound of the indices).
     uint256 public immutable numFeatures;
+    /// @notice Most features one input may list (dense: the dimension; sparse: fixed at deploy,
+    /// at most `numFeatures`). Bounds the gas of every call on one input, so a claim can never
+    /// cost more than the contribution it settles.
+    uint256 public immutable maxInputFeatures;
 
     /// @inheritdoc IModule
     address public trainer;
     string[] private _classNames;
 
-    constructor(string[] memory classNames, uint256 numFeatures_) {
+    /// @param maxInputFeatures_ most features one input may list, in `[1, numFeatures_]`
+    constructor(string[] memory classNames, uint256 numFeatures_, uint256 maxInputFeatures_) {
         if (classNames.length == 0) revert WrongNumberOfClasses(0, 1);
+        if (maxInputFeatures_ == 0 || maxInputFeatures_ > numFeatures_) {
+            revert InvalidParameter("maxInputFeatures", int256(maxInputFeatures_));
+        }
         deployer = msg.sender;
         _numClasses = classNames.length;
         numFeatures = numFeatures_;
+        maxInputFeatures = maxInputFeatures_;
         for (uint256 i; i < classNames.length; ++i) {
             _classNames.push(classNames[i]);
         }
@@ -124,11 +133,10 @@ abstract contract ClassifierBase is IClassifier, IClassifierErrors {
     }
 
     /// @dev Dense input checks after a fused pass over the values: a word that is not an int64
-    /// (`biased`, the OR of every `x + I64_BIAS`, reaches bit 64; such a word is not ABI-encodable
-    /// from an int64[], so revert without data like Solidity's own decoder), then L2 normalisation
-    /// of `s = sum(x_i^2)`.
+    /// (`biased`, the OR of every `x + I64_BIAS`, reaches bit 64; `ValueNotInt64`), then L2
+    /// normalisation of `s = sum(x_i^2)`.
     function _checkNorm(uint256 biased, uint256 s) internal pure {
-        if (biased >> INT64_BITS != 0) revert();
+        if (biased >> INT64_BITS != 0) revert ValueNotInt64();
         uint256 diff = s > TO_FLOAT_SQ ? s - TO_FLOAT_SQ : TO_FLOAT_SQ - s;
         if (diff >= NORM_TOLERANCE) revert NotNormalized(s);
     }
@@ -136,6 +144,67 @@ abstract contract ClassifierBase is IClassifier, IClassifierErrors {
     /// @dev Reverts `WrongDimension` unless `length == numFeatures`.
     function _checkDimension(uint256 length) internal view {
         if (length != numFeatures) revert WrongDimension(length, numFeatures);
+    }
+
+    /// @dev A canonical sparse input: at least one and at most `maxInputFeatures` indices, each
+    /// in `[0, numFeatures)` and above the one before (sorted, no duplicates). One comparison pair
+    /// per index; the slow path finds the reason.
+    function _checkSparse(int64[] calldata data) internal view {
+        uint256 len = data.length;
+        _checkSparseLength(len);
+        uint256 n = numFeatures;
+        bool bad;
+        // Solidity equivalent:
+        //     uint256 next; // the smallest index allowed at this position
+        //     for (uint256 k; k < len; ++k) {
+        //         uint256 i = uint256(int256(data[k])); // negatives wrap to >= n
+        //         if (i >= n || i < next) { bad = true; break; }
+        //         next = i + 1;
+        //     }
+        assembly ("memory-safe") {
+            let next := 0
+            let end := add(data.offset, shl(5, len))
+            for { let p := data.offset } lt(p, end) { p := add(p, 0x20) } {
+                let i := calldataload(p)
+                // unsigned comparisons reject negatives and malformed words as well
+                if or(iszero(lt(i, n)), lt(i, next)) {
+                    bad := 1
+                    break
+                }
+                next := add(i, 1)
+            }
+        }
+        if (bad) _revertBadSparse(data, n);
+    }
+
+    /// @dev A sparse input's length: at least one index, at most `maxInputFeatures`.
+    function _checkSparseLength(uint256 len) internal view {
+        if (len == 0) revert EmptyInput();
+        if (len > maxInputFeatures) revert TooManyFeatures(len, maxInputFeatures);
+    }
+
+    /// @dev Slow path of a sparse input a fast check flagged: reverts with the reason of the first
+    /// bad index (`ValueNotInt64`, `IndexOutOfRange` or `NotSortedUnique`).
+    function _revertBadSparse(int64[] calldata data, uint256 n) internal pure {
+        int64 prev = -1;
+        for (uint256 k; k < data.length; ++k) {
+            uint256 word;
+            // Solidity equivalent: word = the raw calldata word of data[k] (Solidity's own read
+            // would revert without data on a word that is not an int64)
+            assembly ("memory-safe") {
+                word := calldataload(add(data.offset, shl(5, k)))
+            }
+            bool notInt64;
+            unchecked {
+                // a valid int64 word, sign-extended, lands in [0, 2^64) once biased (mod 2^256)
+                notInt64 = (word + I64_BIAS) >> INT64_BITS != 0;
+            }
+            if (notInt64) revert ValueNotInt64();
+            int64 idx = int64(int256(word));
+            _sparseIndex(idx, n);
+            if (idx <= prev) revert NotSortedUnique(k, prev, idx);
+            prev = idx;
+        }
     }
 
     /// @dev Sparse input check of one index; returns it as an unsigned integer.

@@ -34,7 +34,7 @@ contract DensePerceptron is PerceptronBase {
     /// @param intercept_ intercept, x 1e9 (the margin uses `intercept * 1e9`)
     /// @param learningRate_ learning rate, x 1e9, positive
     constructor(string[] memory classNames, uint256 dimension, int64 intercept_, int64 learningRate_)
-        PerceptronBase(classNames, dimension, intercept_, learningRate_)
+        PerceptronBase(classNames, dimension, dimension, intercept_, learningRate_)
     {}
 
     /// @notice Write pre-encoded slot words (6 int40 lanes each, lane XOR 2^39, bits 240..255

@@ -18,9 +18,9 @@ import {
 } from "../libraries/PackedSlots.sol";
 
 /// @title NaiveBayes
-/// @notice Multinomial naive Bayes over sparse inputs (`data` = indices of the features present;
-/// any order, duplicates allowed: every occurrence is one more factor and, in `update`, one more
-/// count). Score of class `c` with `n_c > 0`:
+/// @notice Multinomial naive Bayes over sparse inputs (`data` = indices of the features present,
+/// strictly increasing, at least one and at most `maxInputFeatures`: one contribution adds at
+/// most one to each count). Score of class `c` with `n_c > 0`:
 /// `n_c * prod_{f in data} (count[f][c] * 1e9 + alpha) / (total_c * 1e9 + alpha * numFeatures)`
 /// computed as an exact integer float `(mantissa, exponent)`: the mantissa starts at `n_c` and is
 /// kept in `[2^128, 2^192)` by shifting 64 bits at a time; each factor is applied as
@@ -49,12 +49,14 @@ contract NaiveBayes is ClassifierBase {
     /// @param classCounts number of samples seen per class (`n_c`)
     /// @param numFeatures_ exclusive upper bound of the input indices (at most 2^32)
     /// @param smoothingFactor_ alpha, x 1e9, in [1, 1e18]
+    /// @param maxInputFeatures_ most indices one input may list, in `[1, numFeatures_]`
     constructor(
         string[] memory classNames,
         uint64[] memory classCounts,
         uint256 numFeatures_,
-        uint256 smoothingFactor_
-    ) ClassifierBase(classNames, numFeatures_) {
+        uint256 smoothingFactor_,
+        uint256 maxInputFeatures_
+    ) ClassifierBase(classNames, numFeatures_, maxInputFeatures_) {
         if (classCounts.length != classNames.length) {
             revert LengthMismatch(classCounts.length, classNames.length);
         }
@@ -166,12 +168,12 @@ contract NaiveBayes is ClassifierBase {
 
     /// @inheritdoc IClassifier
     function predict(int64[] calldata data) external view returns (uint64) {
-        _checkIndices(data);
+        _checkSparse(data);
         return _predict(data);
     }
 
     /// @inheritdoc IClassifier
-    /// @dev Skips `_checkIndices`.
+    /// @dev Skips `_checkSparse`.
     function predictAccepted(int64[] calldata data) external view returns (uint64) {
         return _predict(data);
     }
@@ -197,7 +199,7 @@ contract NaiveBayes is ClassifierBase {
     /// @inheritdoc IClassifier
     function update(int64[] calldata data, uint64 classification) external {
         _checkUpdate(classification);
-        _checkIndices(data);
+        _checkSparse(data);
         uint256 numClasses = _numClasses;
         (uint256 n, uint256 total) = P.loadMeta(classification);
         uint256 len = data.length;
@@ -271,26 +273,5 @@ contract NaiveBayes is ClassifierBase {
             }
         }
         return (m, e);
-    }
-
-    function _checkIndices(int64[] calldata data) private view {
-        uint256 n = numFeatures;
-        uint256 bad; // position + 1 of the first invalid index
-        // Solidity equivalent:
-        //     for (uint256 k; k < data.length; ++k) {
-        //         if (uint256(int256(data[k])) >= n) { bad = k + 1; break; } // negatives wrap to >= n
-        //     }
-        assembly ("memory-safe") {
-            let start := data.offset
-            let end := add(start, shl(5, data.length))
-            for { let p := start } lt(p, end) { p := add(p, 0x20) } {
-                // one unsigned comparison rejects negatives and malformed words as well
-                if iszero(lt(calldataload(p), n)) {
-                    bad := add(shr(5, sub(p, start)), 1)
-                    break
-                }
-            }
-        }
-        if (bad != 0) _sparseIndex(data[bad - 1], n); // reverts with IndexOutOfRange
     }
 }

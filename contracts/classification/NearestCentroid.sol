@@ -48,7 +48,7 @@ contract NearestCentroid is ClassifierBase {
     /// @param dimension number of input values
     /// @param dataCounts number of samples behind each initial centroid
     constructor(string[] memory classNames, uint256 dimension, uint64[] memory dataCounts)
-        ClassifierBase(classNames, dimension)
+        ClassifierBase(classNames, dimension, dimension)
     {
         if (dataCounts.length != classNames.length) {
             revert LengthMismatch(dataCounts.length, classNames.length);
@@ -344,8 +344,8 @@ contract NearestCentroid is ClassifierBase {
         }
     }
 
-    /// @dev Slow path of a dense input with a value outside [-2^31, 2^31): reverts without data if
-    /// some word is not an int64, else `NotNormalized` (such a value alone makes `sum(x^2)` exceed
+    /// @dev Slow path of a dense input with a value outside [-2^31, 2^31): reverts `ValueNotInt64`
+    /// if some word is not an int64, else `NotNormalized` (such a value alone makes `sum(x^2)` exceed
     /// 1e18 + 1e11).
     function _revertBadDense(int64[] calldata data) private pure {
         uint256 biased;

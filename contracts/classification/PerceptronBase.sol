@@ -18,10 +18,16 @@ abstract contract PerceptronBase is ClassifierBase {
 
     /// @param classNames exactly two class names (index 0 is the "negative" class)
     /// @param numFeatures_ number of features (sparse: exclusive bound of the indices; dense: dimension)
+    /// @param maxInputFeatures_ most features one input may list (dense: the dimension)
     /// @param intercept_ intercept, x 1e9
     /// @param learningRate_ learning rate, x 1e9, positive
-    constructor(string[] memory classNames, uint256 numFeatures_, int64 intercept_, int64 learningRate_)
-        ClassifierBase(classNames, numFeatures_)
+    constructor(
+        string[] memory classNames,
+        uint256 numFeatures_,
+        uint256 maxInputFeatures_,
+        int64 intercept_,
+        int64 learningRate_
+    ) ClassifierBase(classNames, numFeatures_, maxInputFeatures_)
     {
         if (classNames.length != NUM_PERCEPTRON_CLASSES) {
             revert WrongNumberOfClasses(classNames.length, NUM_PERCEPTRON_CLASSES);
@@ -37,9 +43,9 @@ abstract contract PerceptronBase is ClassifierBase {
     }
 
     /// @inheritdoc IClassifier
-    /// @dev The same as `predict`: the input checks are a small part of the margin loop.
+    /// @dev Skips the input checks a model can skip (`_marginAccepted`).
     function predictAccepted(int64[] calldata data) external view returns (uint64) {
-        return _margin(data) > 0 ? 1 : 0;
+        return _marginAccepted(data) > 0 ? 1 : 0;
     }
 
     /// @inheritdoc IClassifier
@@ -54,6 +60,11 @@ abstract contract PerceptronBase is ClassifierBase {
 
     /// @dev The margin of `data`, validating it (reverts on invalid input).
     function _margin(int64[] calldata data) internal view virtual returns (int256 m);
+
+    /// @dev The margin of `data` that `update` accepted before; by default `_margin`.
+    function _marginAccepted(int64[] calldata data) internal view virtual returns (int256) {
+        return _margin(data);
+    }
 
     /// @dev Moves the weights `data` touches by `step` (the signed learning rate; `data` has passed
     /// `_margin`). Returns `index + 1` and the value of the first weight that leaves the lane's

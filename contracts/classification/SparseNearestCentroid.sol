@@ -11,7 +11,7 @@ import {
 
 /// @title SparseNearestCentroid
 /// @notice Nearest centroid over sparse binary inputs: `data` = strictly increasing indices of the
-/// features present. Per class `c` the contract keeps `n_c` (data count), fixed-point feature sums
+/// features present, at least one and at most `maxInputFeatures`. Per class `c` the contract keeps `n_c` (data count), fixed-point feature sums
 /// `S[f][c]` (x 1e9; centroid value = `S / (n_c * 1e9)`) and `Q_c = sum_f S[f][c]^2`. With `k`
 /// present features and `A_c = sum_{f in data} S[f][c]`, the squared distance times
 /// `n_c^2 * 1e18` is exactly `E_c = k * n_c^2 * 1e18 - 2 * A_c * n_c * 1e9 + Q_c` (>= 0), and
@@ -33,9 +33,13 @@ contract SparseNearestCentroid is ClassifierBase {
     /// @param classNames class names
     /// @param numFeatures_ exclusive upper bound of the input indices (at most 2^32)
     /// @param dataCounts samples behind each class's sums (each below 2^32)
-    constructor(string[] memory classNames, uint256 numFeatures_, uint64[] memory dataCounts)
-        ClassifierBase(classNames, numFeatures_)
-    {
+    /// @param maxInputFeatures_ most indices one input may list, in `[1, numFeatures_]`
+    constructor(
+        string[] memory classNames,
+        uint256 numFeatures_,
+        uint64[] memory dataCounts,
+        uint256 maxInputFeatures_
+    ) ClassifierBase(classNames, numFeatures_, maxInputFeatures_) {
         if (dataCounts.length != classNames.length) {
             revert LengthMismatch(dataCounts.length, classNames.length);
         }
@@ -84,12 +88,12 @@ contract SparseNearestCentroid is ClassifierBase {
 
     /// @inheritdoc IClassifier
     function predict(int64[] calldata data) external view returns (uint64) {
-        _checkSorted(data);
+        _checkSparse(data);
         return _predict(data);
     }
 
     /// @inheritdoc IClassifier
-    /// @dev Skips `_checkSorted`.
+    /// @dev Skips `_checkSparse`.
     function predictAccepted(int64[] calldata data) external view returns (uint64) {
         return _predict(data);
     }
@@ -128,7 +132,7 @@ contract SparseNearestCentroid is ClassifierBase {
     /// @inheritdoc IClassifier
     function update(int64[] calldata data, uint64 classification) external {
         _checkUpdate(classification);
-        _checkSorted(data);
+        _checkSparse(data);
         uint256 numClasses = _numClasses;
         (uint256 n, uint256 q) = P.loadMeta(classification);
         if (n >= MAX_DATA_COUNT) revert ClassCountOverflow(classification);
@@ -148,20 +152,5 @@ contract SparseNearestCentroid is ClassifierBase {
         }
         P.storeMeta(classification, n + 1, q);
         emit Updated(classification);
-    }
-
-    /// @dev Indices in range and strictly increasing.
-    function _checkSorted(int64[] calldata data) private view {
-        uint256 n = numFeatures;
-        int64 prev = -1;
-        for (uint256 j; j < data.length; ) {
-            int64 idx = data[j];
-            _sparseIndex(idx, n);
-            if (idx <= prev) revert NotSortedUnique(j, prev, idx);
-            prev = idx;
-            unchecked {
-                ++j;
-            }
-        }
     }
 }

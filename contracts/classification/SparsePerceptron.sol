@@ -20,8 +20,9 @@ import {
 /// @notice Binary perceptron over sparse binary inputs: `data` lists the indices of the features
 /// present. `m = intercept + sum(weights[i] for i in data)`; predicts 1 iff `m > 0`. On a wrong
 /// prediction each listed index gets `+learningRate` (label 1) or `-learningRate` (label 0).
-/// Indices may come in any order and may repeat: every occurrence counts, in the margin and in
-/// the update.
+/// Indices must be strictly increasing (sorted, no duplicates), at least one and at most
+/// `maxInputFeatures`: one contribution moves each weight by one step at most, and its claims
+/// cost no more than it did.
 /// Weights are int48: `|w| <= 2^47 - 1` (about 140,737 in real units, 281,474 updates at a
 /// learning rate of 0.5); an update leaving that range reverts `ParameterOverflow`.
 /// @dev Weights: int48 x5 per slot at `PARAMS_SLOT + i / 5`, lane `i % 5` in bits
@@ -36,9 +37,14 @@ contract SparsePerceptron is PerceptronBase {
     /// @param numFeatures_ exclusive upper bound of the input indices
     /// @param intercept_ intercept, x 1e9
     /// @param learningRate_ learning rate, x 1e9, positive
-    constructor(string[] memory classNames, uint256 numFeatures_, int64 intercept_, int64 learningRate_)
-        PerceptronBase(classNames, numFeatures_, intercept_, learningRate_)
-    {}
+    /// @param maxInputFeatures_ most indices one input may list, in `[1, numFeatures_]`
+    constructor(
+        string[] memory classNames,
+        uint256 numFeatures_,
+        int64 intercept_,
+        int64 learningRate_,
+        uint256 maxInputFeatures_
+    ) PerceptronBase(classNames, numFeatures_, maxInputFeatures_, intercept_, learningRate_) {}
 
     /// @notice Set weights `startIndex ..` to `values` (x 1e9, each within +-(2^47 - 1)). Deployer
     /// only, before `setTrainer`.
@@ -113,7 +119,7 @@ contract SparsePerceptron is PerceptronBase {
         return w;
     }
 
-    /// @dev Adds `delta` to the weight of every listed index, once per occurrence (see
+    /// @dev Adds `delta` to the weight of every listed index (unique, checked by `_margin`; see
     /// `PerceptronBase._apply`).
     function _apply(int64[] calldata data, int256 delta)
         internal
@@ -153,32 +159,27 @@ contract SparsePerceptron is PerceptronBase {
         shift = (i % LANES48) * BITS48;
     }
 
-    /// @dev `intercept + sum(weights[i])`, validating every index. Two indices a step; sums the
-    /// stored (offset) lanes and removes the offset once per written slot read instead of decoding
-    /// every lane (a slot never written reads as zeros and carries no offset).
+    /// @dev `intercept + sum(weights[i])`, validating the input: length (`_checkSparseLength`),
+    /// then every index in range and above the one before, checked inside the summing loop.
     function _margin(int64[] calldata data) internal view override returns (int256 m) {
-        uint256 n = numFeatures;
-        m = intercept;
+        _checkSparseLength(data.length);
         bool bad;
-        // Solidity equivalent (here two indices a step, the offset removed once per slot read):
-        //     for (uint256 k; k < data.length; ++k) {
-        //         uint256 i = uint256(int256(data[k])); // a negative index wraps to i >= n
-        //         if (i >= n) { bad = true; break; }
-        //         m += weight[i]; // lane i % 5 of slot PARAMS_SLOT + i / 5, decoded
-        //     }
+        (m, bad) = _sum(data);
+        if (bad) _revertBadSparse(data, numFeatures);
+    }
+
+    /// @dev `_sum` without the checks (`update` made them), for the claims: a copy of its loop
+    /// without the comparisons, ~30 gas a pair cheaper on every refund and report.
+    function _marginAccepted(int64[] calldata data) internal view override returns (int256 m) {
+        m = intercept;
+        // Solidity equivalent: as `_sum`, without `bad` and `next`.
         assembly ("memory-safe") {
             let p := data.offset
             let end := add(p, shl(5, data.length))
-            // sum of the stored lanes (< 2^48 each) minus 2^47 per written slot read
             let sum := 0
             for { let pairsEnd := sub(end, shl(5, and(data.length, 1))) } lt(p, pairsEnd) { p := add(p, 0x40) } {
                 let i := calldataload(p)
                 let j := calldataload(add(p, 0x20))
-                // one unsigned comparison each rejects negatives and malformed words as well
-                if iszero(and(lt(i, n), lt(j, n))) {
-                    bad := 1
-                    break
-                }
                 let a := sload(add(PARAMS_SLOT, div(i, LANES48)))
                 let b := sload(add(PARAMS_SLOT, div(j, LANES48)))
                 sum := add(
@@ -192,20 +193,63 @@ contract SparsePerceptron is PerceptronBase {
                     )
                 )
             }
-            if and(iszero(bad), lt(p, end)) {
+            if lt(p, end) {
                 let i := calldataload(p)
-                bad := iszero(lt(i, n))
-                if iszero(bad) {
-                    let a := sload(add(PARAMS_SLOT, div(i, LANES48)))
-                    sum := add(sum, sub(and(shr(mul(BITS48, mod(i, LANES48)), a), MASK48), shl(BIAS48_BIT, gt(a, 0))))
-                }
+                let a := sload(add(PARAMS_SLOT, div(i, LANES48)))
+                sum := add(sum, sub(and(shr(mul(BITS48, mod(i, LANES48)), a), MASK48), shl(BIAS48_BIT, gt(a, 0))))
             }
             m := add(m, sum)
         }
-        if (bad) {
-            for (uint256 k; k < data.length; ++k) {
-                _sparseIndex(data[k], n); // reverts with IndexOutOfRange at the first bad index
+    }
+
+    /// @dev `intercept + sum(weights[i])` and whether some index is out of range or not above the
+    /// one before (then `m` is meaningless). Two indices a step; sums the stored (offset) lanes and
+    /// removes the offset once per written slot read instead of decoding every lane (a slot never
+    /// written reads as zeros and carries no offset). The checks do not branch: a few comparisons
+    /// a pair, OR-ed into `bad`.
+    function _sum(int64[] calldata data) private view returns (int256 m, bool bad) {
+        uint256 n = numFeatures;
+        m = intercept;
+        // Solidity equivalent (here two indices a step, the offset removed once per slot read):
+        //     uint256 next; // the smallest index allowed at this position
+        //     for (uint256 k; k < data.length; ++k) {
+        //         uint256 i = uint256(data word k); // a negative or malformed word is >= n
+        //         bad = bad || i >= n || i < next;
+        //         next = i + 1;
+        //         m += weight[i]; // lane i % 5 of slot PARAMS_SLOT + i / 5, decoded
+        //     }
+        assembly ("memory-safe") {
+            let p := data.offset
+            let end := add(p, shl(5, data.length))
+            // sum of the stored lanes (< 2^48 each) minus 2^47 per written slot read
+            let sum := 0
+            let next := 0
+            for { let pairsEnd := sub(end, shl(5, and(data.length, 1))) } lt(p, pairsEnd) { p := add(p, 0x40) } {
+                let i := calldataload(p)
+                let j := calldataload(add(p, 0x20))
+                // next <= i < j < n, unsigned
+                bad := or(bad, or(or(lt(i, next), iszero(gt(j, i))), iszero(lt(j, n))))
+                next := add(j, 1)
+                let a := sload(add(PARAMS_SLOT, div(i, LANES48)))
+                let b := sload(add(PARAMS_SLOT, div(j, LANES48)))
+                sum := add(
+                    sum,
+                    sub(
+                        add(
+                            and(shr(mul(BITS48, mod(i, LANES48)), a), MASK48),
+                            and(shr(mul(BITS48, mod(j, LANES48)), b), MASK48)
+                        ),
+                        shl(BIAS48_BIT, add(gt(a, 0), gt(b, 0)))
+                    )
+                )
             }
+            if lt(p, end) {
+                let i := calldataload(p)
+                bad := or(bad, or(lt(i, next), iszero(lt(i, n))))
+                let a := sload(add(PARAMS_SLOT, div(i, LANES48)))
+                sum := add(sum, sub(and(shr(mul(BITS48, mod(i, LANES48)), a), MASK48), shl(BIAS48_BIT, gt(a, 0))))
+            }
+            m := add(m, sum)
         }
     }
 }

@@ -15,8 +15,11 @@ import {Math} from "../libraries/Math.sol";
 contract DepositRefundTake is IncentiveMechanismBase {
     /// @notice One hour, in seconds: the cost's time scale.
     uint256 public constant COST_TIME_SCALE_S = 3600;
+    /// @notice The smallest deposit when `costWeight > 0`: a deposit that rounded to 0 could
+    /// never be refunded (`NothingToClaim`), so its author could never be validated.
+    uint256 public constant MIN_COST = 1;
 
-    /// @notice Scales the cost (wei); 0 makes contributing free.
+    /// @notice Scales the cost (wei); 0 makes contributing free (and nothing refundable).
     uint256 public immutable costWeight;
 
     /// @dev costWeight * COST_TIME_SCALE_S, computed (and overflow-checked) once.
@@ -38,7 +41,8 @@ contract DepositRefundTake is IncentiveMechanismBase {
     }
 
     /// @notice The deposit `addData` needs if mined at the current block's timestamp:
-    /// `costWeight * 3600 / isqrt(now - lastUpdateTime)`, divisor 1 when no time has passed.
+    /// `max(MIN_COST, costWeight * 3600 / isqrt(now - lastUpdateTime))`, divisor 1 when no time
+    /// has passed (0 when `costWeight` is 0).
     function getNextAddDataCost() external view returns (uint256) {
         return _cost(_state);
     }
@@ -72,6 +76,11 @@ contract DepositRefundTake is IncentiveMechanismBase {
         _recordGoodData(s, author);
     }
 
+    /// @inheritdoc IIncentiveMechanism
+    function hasDeadlineTakes() external pure returns (bool) {
+        return true;
+    }
+
     /// @notice Decide a report or a take. The owner takes everything left after
     /// `ownerClaimWaitTimeS`; anyone (the author included) after `anyAddressClaimWaitTimeS`.
     /// Before that, a non-author with validated data who has not claimed yet, after
@@ -92,6 +101,7 @@ contract DepositRefundTake is IncentiveMechanismBase {
         uint256 claimable = R.claimable(record);
         if (claimable == 0) revert NothingToClaim();
         uint256 elapsed = block.timestamp - addedTime;
+        // The deadline takes, decided without `prediction` (the trainer does not compute it).
         if (elapsed >= ownerClaimWaitTimeS && reporter == owner) return claimable;
         if (elapsed >= anyAddressClaimWaitTimeS) return claimable;
         if (reporter == author) {
@@ -115,6 +125,7 @@ contract DepositRefundTake is IncentiveMechanismBase {
         if (_costNumerator == 0) return 0;
         uint256 elapsed = block.timestamp - (deployedAt + ((s >> TIME_SHIFT) & COUNTER_MASK));
         uint256 divisor = elapsed == 0 ? 1 : Math.isqrt(elapsed);
-        return _costNumerator / divisor;
+        uint256 cost = _costNumerator / divisor;
+        return cost < MIN_COST ? MIN_COST : cost;
     }
 }

@@ -53,7 +53,7 @@ abstract contract IncentiveMechanismBase is IIncentiveMechanism {
     /// @param ownerClaimWaitTimeS_ Seconds before the trainer's owner may take what is left.
     /// @param anyAddressClaimWaitTimeS_ Seconds before anyone may take what is left.
     constructor(uint256 refundWaitTimeS_, uint256 ownerClaimWaitTimeS_, uint256 anyAddressClaimWaitTimeS_) {
-        if (refundWaitTimeS_ > ownerClaimWaitTimeS_ || ownerClaimWaitTimeS_ > anyAddressClaimWaitTimeS_) {
+        if (refundWaitTimeS_ >= ownerClaimWaitTimeS_ || ownerClaimWaitTimeS_ >= anyAddressClaimWaitTimeS_) {
             revert InvalidWaitTimes(refundWaitTimeS_, ownerClaimWaitTimeS_, anyAddressClaimWaitTimeS_);
         }
         refundWaitTimeS = refundWaitTimeS_;

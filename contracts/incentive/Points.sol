@@ -21,6 +21,12 @@ contract Points is IncentiveMechanismBase {
         IncentiveMechanismBase(refundWaitTimeS_, ownerClaimWaitTimeS_, anyAddressClaimWaitTimeS_)
     {}
 
+    /// @inheritdoc IIncentiveMechanism
+    /// @dev No deposits, so no takes: every report needs the model's prediction.
+    function hasDeadlineTakes() external pure returns (bool) {
+        return false;
+    }
+
     /// @notice Always 0: contributing is free.
     function getNextAddDataCost() external pure returns (uint256) {
         return 0;

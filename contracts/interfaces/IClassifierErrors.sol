@@ -19,8 +19,14 @@ interface IClassifierErrors is IModuleErrors {
     error InvalidParameter(string name, int256 value);
     /// @notice A sparse input index is negative or not below the number of features.
     error IndexOutOfRange(int64 index, uint256 numFeatures);
-    /// @notice Sparse nearest centroid: indices must be strictly increasing.
+    /// @notice Sparse inputs: indices must be strictly increasing (sorted, no duplicates).
     error NotSortedUnique(uint256 position, int64 previous, int64 index);
+    /// @notice Sparse inputs must list at least one feature.
+    error EmptyInput();
+    /// @notice A sparse input lists more features than the model's deploy-time maximum.
+    error TooManyFeatures(uint256 length, uint256 maximum);
+    /// @notice A calldata word of the input is not an int64 (not ABI-encodable from an int64[]).
+    error ValueNotInt64();
     /// @notice A dense input has the wrong number of values.
     error WrongDimension(uint256 got, uint256 expected);
     /// @notice A dense input is not L2-normalised: |sumOfSquares - 1e18| must be below 1e11.

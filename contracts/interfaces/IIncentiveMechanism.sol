@@ -10,7 +10,8 @@ import {IModuleErrors} from "./IModuleErrors.sol";
 interface IIncentiveErrors is IModuleErrors {
     /// @notice A packed counter would overflow.
     error CounterOverflow(uint256 value);
-    /// @notice The wait times must satisfy `refund <= ownerClaim <= anyAddressClaim`.
+    /// @notice The wait times must satisfy `refund < ownerClaim < anyAddressClaim` (strictly: an
+    /// equal wait would let a take race the refund or the owner's take).
     error InvalidWaitTimes(uint256 refundWaitTimeS, uint256 ownerClaimWaitTimeS, uint256 anyAddressClaimWaitTimeS);
     /// @notice `costWeight * 3600` does not fit 256 bits.
     error CostWeightTooLarge(uint256 costWeight);
@@ -63,6 +64,12 @@ interface IIncentiveMechanism is IIncentiveErrors, IModule {
 
     /// @notice How many contributions were accepted.
     function totalSubmitted() external view returns (uint256);
+
+    /// @notice Whether the owner take and the any-address take exist. When they do, the trainer
+    /// decides them from the wait times alone and does not ask the classifier (a claim never costs
+    /// more than the contribution): it passes `prediction = type(uint256).max` to `handleReport`,
+    /// which must then not read it.
+    function hasDeadlineTakes() external view returns (bool);
 
     /// @notice Price a contribution sent with `msgValue` wei; reverts when the deposit is too small.
     /// @return cost The deposit to keep; the trainer returns `msgValue - cost` to the sender.

@@ -22,9 +22,11 @@ STEPS = 25
 
 
 def sparse_input(rng: random.Random, n: int, k: int, *, unique: bool, bias: int = 0) -> list[int]:
+    """`k` distinct indices, or (not `unique`) up to `k` draws from the lower half (+ `bias`) with
+    repeats merged: the contracts take sorted, duplicate-free inputs only."""
     if unique:
         return sorted(rng.sample(range(n), k))
-    return [min(n - 1, rng.randrange(n // 2) + bias) for _ in range(k)]
+    return sorted({min(n - 1, rng.randrange(n // 2) + bias) for _ in range(k)})
 
 
 def run_sequence(model, contract, trainer, make_input, labels: int, rng: random.Random) -> None:

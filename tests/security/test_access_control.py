@@ -137,7 +137,7 @@ def test_mechanism_binding_and_handler_rights(project, owner, users, error_name,
 def test_wait_times_are_ordered_at_deployment(project, owner):
     # Deployment reverts are checked by simulation: Ape cannot always decode them on Anvil.
     waits = ["uint256"] * 3
-    for bad in [(2, 1, 3), (1, 3, 2), (3, 2, 1)]:
+    for bad in [(2, 1, 3), (1, 3, 2), (3, 2, 1), (1, 1, 2), (1, 2, 2), (0, 0, 0)]:
         deploy_reverts(project.Points, "InvalidWaitTimes", waits, list(bad), *bad, sender=owner)
         deploy_reverts(
             project.DepositRefundTake, "InvalidWaitTimes", waits, list(bad), *bad, 1, sender=owner

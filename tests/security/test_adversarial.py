@@ -291,7 +291,7 @@ def test_front_run_refund_by_flipping_the_model(chain, system, users):
     assert [r["status"] for r in receipts] == [1, 0]
     assert claimable(system, [13], 0, t, author.address) == cost
     # Retrain (label 0 again) and the refund goes through.
-    add(system, author, [13, 13], 0)
+    add(system, author, [13], 0)
     assert int(system.trainer.predict([13])) == 0
     before = author.balance
     receipt = system.trainer.refund([13], 0, t, sender=author)
@@ -410,29 +410,24 @@ def test_initialiser_refuses_weights_beyond_the_lanes(project, owner, error_name
     assert int(contract.weights(0)) == big
     assert int(contract.weights(1)) == -big
     # Margins of many extreme weights do not overflow (int256 sum).
-    for index in (0, 1):
-        assert int(contract.predict([index] * 64)) == (1 if index == 0 else 0)
+    contract.initializeWeights(2, [big] * (NUM_FEATURES - 2), sender=owner)
+    assert int(contract.predict(list(range(NUM_FEATURES)))) == 1
+    contract.initializeWeights(2, [-big] * (NUM_FEATURES - 2), sender=owner)
+    assert int(contract.predict(list(range(NUM_FEATURES)))) == 0
 
 
-def test_long_inputs_gas_is_linear_and_fits_one_transaction(chain, system, users):
-    """Gas grows linearly with the input length; an input far over the per-transaction cap fails
-    as a whole (nothing kept) instead of half-applying."""
-    gas = {}
-    for n in (64, 512):
-        data = [i % NUM_FEATURES for i in range(n)]
-        receipt, _, _ = add(system, users[7], data, n % 2)
-        gas[n] = int(receipt.gas_used)
-    per_item = (gas[512] - gas[64]) / (512 - 64)
-    assert per_item < 2_000, gas
-    # The longest input under the 2^24 gas cap of one transaction (EIP-7825), extrapolated.
-    max_items = int((2**24 - gas[64]) / per_item) + 64
-    assert max_items > 5_000
-    # A call far beyond it runs out of gas and changes nothing.
+def test_input_length_is_bounded_by_the_model(system, users, error_name):
+    """The longest input a model takes is fixed at deployment; a longer one (a duplicate-padded
+    one included) is refused before anything is written, and so is an empty one."""
+    bound = int(system.classifier.maxInputFeatures())
+    assert bound == NUM_FEATURES  # the mirror's default for a small model: every index once
     submitted = int(system.mechanism.totalSubmitted())
-    huge = [0] * 20_000
-    with pytest.raises(Exception):  # noqa: B017 - out of gas: the exact exception is network-specific
-        system.trainer.addData(huge, 1, sender=users[7], value=10**18, gas_limit=1_000_000)
+    balance = system.trainer.balance
+    reverts_with(error_name, "TooManyFeatures", add, system, users[7], [0] * (bound + 1), 1)
+    reverts_with(error_name, "EmptyInput", add, system, users[7], [], 1)
     assert int(system.mechanism.totalSubmitted()) == submitted
+    assert system.trainer.balance == balance
+    add(system, users[7], list(range(bound)), 1)  # the longest canonical input is accepted
 
 
 def test_naive_bayes_count_overflow_reverts(project, owner, users, error_name):

@@ -19,6 +19,7 @@ The totals are printed at the end of the session.
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Callable
 from typing import Any
@@ -60,7 +61,7 @@ NUM_ACTORS = 4  # users[0..3]; the owner also acts (owner take)
 #: Explicit EIP-1559 fees: py-evm's base fee moves as blocks are mined and restored, and Ape's
 #: estimate can fall behind it; fees actually paid are read from each receipt.
 FEES = {"max_fee": 100 * 10**9, "max_priority_fee": 0}
-PROBES = [[0], [1, 2], [3, 3, 4], [5, 6, 7], list(range(NUM_FEATURES))]
+PROBES = [[0], [1, 2], [3, 4], [5, 6, 7], list(range(NUM_FEATURES))]
 
 
 def sparse_perceptron() -> SparsePerceptron:
@@ -79,9 +80,20 @@ MODELS: dict[str, Callable[[], Any]] = {
     "naive-bayes": naive_bayes,
 }
 
-indices = st.lists(st.integers(0, NUM_FEATURES - 1), min_size=1, max_size=6)
-bad_indices = st.lists(st.integers(-3, NUM_FEATURES + 3), min_size=1, max_size=4).filter(
-    lambda xs: any(not 0 <= x < NUM_FEATURES for x in xs)
+# Canonical inputs: sorted, unique, non-empty (the contracts refuse anything else).
+indices = st.lists(st.integers(0, NUM_FEATURES - 1), min_size=1, max_size=6, unique=True).map(
+    sorted
+)
+# Refused inputs: out of range, duplicated, unsorted, empty, longer than any model allows.
+bad_indices = st.one_of(
+    st.lists(st.integers(-3, NUM_FEATURES + 3), min_size=1, max_size=4).filter(
+        lambda xs: any(not 0 <= x < NUM_FEATURES for x in xs)
+    ),
+    st.lists(st.integers(0, NUM_FEATURES - 1), min_size=2, max_size=6).filter(
+        lambda xs: any(a >= b for a, b in itertools.pairwise(xs))
+    ),
+    st.just([]),
+    st.just([*list(range(NUM_FEATURES)), 0]),
 )
 gaps = st.one_of(
     st.integers(1, 20), st.sampled_from([REFUND_WAIT_S, REFUND_WAIT_S, OWNER_CLAIM_WAIT_S])

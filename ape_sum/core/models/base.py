@@ -32,6 +32,23 @@ class ModelInputError(SumError, ValueError):
         super().__init__(f"{error}: {detail}" if detail else error)
 
 
+#: Most features one sparse input may list when a model file does not say (the seed's formats,
+#: models built in code): every index once, capped so that one contribution stays small and its
+#: claims cheap. Training picks the bound from the data instead (`max_input_features_for`).
+DEFAULT_MAX_INPUT_FEATURES = 1024
+#: Training's bound on input length: the longest training input times this, ...
+MAX_INPUT_HEADROOM = 2
+#: ... and at least this many features.
+MIN_MAX_INPUT_FEATURES = 64
+
+
+def max_input_features_for(longest: int, num_features: int) -> int:
+    """The deploy-time bound on a sparse input's length chosen from the training data: the longest
+    training input with headroom (`MAX_INPUT_HEADROOM` times, at least `MIN_MAX_INPUT_FEATURES`),
+    never more than `num_features` (sorted unique indices cannot be more)."""
+    return min(num_features, max(MIN_MAX_INPUT_FEATURES, MAX_INPUT_HEADROOM * longest))
+
+
 def check_int64(values: Sequence[int]) -> None:
     for v in values:
         if not fits_int64(v):
@@ -122,14 +139,50 @@ class Classifier(abc.ABC):
 
     classifications: list[str]
     num_features: int
+    #: Most features one input may list (the contract's immutable `maxInputFeatures`): the
+    #: dimension for dense models, a deploy-time choice for sparse ones.
+    max_input_features: int
 
-    def __init__(self, classifications: Sequence[str], num_features: int) -> None:
+    def __init__(
+        self,
+        classifications: Sequence[str],
+        num_features: int,
+        max_input_features: int | None = None,
+    ) -> None:
         if not classifications:
             raise ModelInputError("WrongNumberOfClasses", "at least one class is needed")
         if num_features < 0:
             raise ValueError("num_features must be non-negative")
         self.classifications = list(classifications)
         self.num_features = int(num_features)
+        if max_input_features is None:
+            max_input_features = (
+                min(self.num_features, DEFAULT_MAX_INPUT_FEATURES)
+                if self.sparse
+                else self.num_features
+            )
+            self.max_input_features = max_input_features
+        else:
+            self.set_max_input_features(max_input_features)
+
+    def set_max_input_features(self, value: int) -> None:
+        """Set the bound on an input's length: `[1, num_features]` for sparse models, exactly
+        `num_features` for dense ones (`InvalidParameter`, as the contract's constructor)."""
+        value = int(value)
+        ok = 1 <= value <= self.num_features if self.sparse else value == self.num_features
+        if not ok:
+            raise ModelInputError(
+                "InvalidParameter",
+                f"maxInputFeatures {value} (must be in [1, {self.num_features}]"
+                + ("" if self.sparse else ", the dimension, for a dense model")
+                + ")",
+            )
+        self.max_input_features = value
+
+    def check_max_input_features(self) -> None:
+        """Raise `InvalidParameter` unless the contract's constructor accepts the bound."""
+        if not 1 <= self.max_input_features <= self.num_features:
+            raise ModelInputError("InvalidParameter", f"maxInputFeatures {self.max_input_features}")
 
     @property
     def num_classes(self) -> int:
@@ -144,11 +197,27 @@ class Classifier(abc.ABC):
             )
 
     def _check_sparse(self, data: Sequence[int]) -> None:
+        """The contract's `_checkSparse`: at least one and at most `max_input_features` indices,
+        each an int64 in `[0, num_features)` above the one before (the first bad one reported)."""
+        if not data:
+            raise ModelInputError("EmptyInput", "an input must list at least one feature")
+        if len(data) > self.max_input_features:
+            raise ModelInputError(
+                "TooManyFeatures",
+                f"{len(data)} features listed, at most {self.max_input_features}",
+            )
         n = self.num_features
-        for i in data:
+        prev = -1
+        for j, i in enumerate(data):
+            if not fits_int64(i):
+                raise ModelInputError("ValueNotInt64", f"{i} does not fit int64")
             if not 0 <= i < n:
                 raise ModelInputError("IndexOutOfRange", f"index {i} not in [0, {n})")
-        check_int64(data)
+            if i <= prev:
+                raise ModelInputError(
+                    "NotSortedUnique", f"index {i} at position {j} does not follow {prev}"
+                )
+            prev = i
 
     def _check_dense(self, data: Sequence[int]) -> None:
         if len(data) != self.num_features:

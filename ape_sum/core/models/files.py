@@ -5,7 +5,10 @@ numbers are plain decimals in the file and `round(x * 1e9)` on chain; numbers ar
 decimals and written exactly, so a model saved and loaded again is bit for bit the same.
 
 Our additions to the format, all optional: `encoder` (the encoder spec, see
-`ape_sum.core.encoding`), `numFeatures` (sparse models: the exclusive bound of the feature indices).
+`ape_sum.core.encoding`), `numFeatures` (sparse models: the exclusive bound of the feature indices),
+`maxInputFeatures` (sparse models: the most features one input may list, fixed at deployment;
+files without it, like the seed's formats, get `DEFAULT_MAX_INPUT_FEATURES` capped at the number
+of features).
 """
 
 from __future__ import annotations
@@ -17,12 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from ape_sum.core.encoding import Encoder, EncodingError, check_compatible, parse_encoder_spec
-from ape_sum.core.models.base import Classifier, ModelKindError
+from ape_sum.core.models.base import Classifier, ModelInputError, ModelKindError
 from ape_sum.core.models.file_values import (
     DEFAULT_LEARNING_RATE,
     DEFAULT_SMOOTHING_FACTOR,
     MAX_SPARSE_FEATURES,
     ModelFileError,
+    integer,
 )
 
 __all__ = [
@@ -75,6 +79,14 @@ def model_from_dict(
         raise ModelFileError(str(exc)) from None
     encoder = _encoder_spec(obj, Path(base_dir) if base_dir is not None else None)
     model, encoder = cls.from_file(obj, encoder)
+    bound = obj.get("maxInputFeatures")
+    if bound is not None:
+        if not model.sparse:
+            raise ModelFileError(f"{cls.kind} model: 'maxInputFeatures' is for sparse models")
+        try:
+            model.set_max_input_features(integer(bound, f"{cls.kind} model: maxInputFeatures"))
+        except ModelInputError as exc:
+            raise ModelFileError(f"{cls.kind} model: {exc}") from None
     if encoder is not None:
         try:
             check_compatible(encoder, model)
@@ -116,6 +128,8 @@ def _reject_constant(name: str) -> Any:
 def model_to_dict(model: Classifier, encoder: Encoder | str | None = None) -> dict[str, Any]:
     """The file-format object for `model` (real numbers as exact `Decimal`s)."""
     out: dict[str, Any] = {"type": model.kind, **model.to_file()}
+    if model.sparse:
+        out["maxInputFeatures"] = model.max_input_features
     if encoder is not None:
         out["encoder"] = encoder if isinstance(encoder, str) else encoder.spec()
     return out

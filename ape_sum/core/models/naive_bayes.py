@@ -67,9 +67,10 @@ class NaiveBayes(Classifier):
         smoothing_factor: int,
         class_counts: Sequence[int] | None = None,
         feature_counts: Sequence[Mapping[int, int]] | None = None,
+        max_input_features: int | None = None,
     ) -> None:
         """`feature_counts[c]` maps feature index -> count for class `c` (missing: 0)."""
-        super().__init__(classifications, num_features)
+        super().__init__(classifications, num_features, max_input_features)
         if not 0 < smoothing_factor <= MAX_SMOOTHING:
             raise ModelInputError("InvalidParameter", f"smoothingFactor {smoothing_factor}")
         if num_features > MAX_FEATURES:
@@ -209,23 +210,24 @@ class NaiveBayes(Classifier):
             or self.totals[c] + len(data) > MAX_CLASS_COUNT
         ):
             raise ModelInputError("ClassCountOverflow", f"class {c}")
-        new: dict[int, int] = {}
+        for f in data:  # unique (validated)
+            if self.counts[f][c] + 1 > MAX_COUNT:
+                raise ModelInputError(
+                    "ParameterOverflow", f"count of feature {f} would be {self.counts[f][c] + 1}"
+                )
         for f in data:
-            v = new.get(f, self.counts[f][c]) + 1
-            if v > MAX_COUNT:
-                raise ModelInputError("ParameterOverflow", f"count of feature {f} would be {v}")
-            new[f] = v
-        for f, v in new.items():
-            self.counts[f][c] = v
+            self.counts[f][c] += 1
         self.class_counts[c] += 1
         self.totals[c] += len(data)
 
     def constructor_args(self) -> list[Any]:
+        self.check_max_input_features()
         return [
             list(self.classifications),
             list(self.class_counts),
             self.num_features,
             self.smoothing_factor,
+            self.max_input_features,
         ]
 
     def flat_counts(self) -> list[int]:

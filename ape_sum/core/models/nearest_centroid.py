@@ -205,9 +205,10 @@ class SparseNearestCentroid(Classifier):
         num_features: int,
         data_counts: Sequence[int] | None = None,
         sums: Sequence[Mapping[int, int]] | None = None,
+        max_input_features: int | None = None,
     ) -> None:
         """`sums[c]` maps feature index -> fixed-point sum for class `c` (missing: 0)."""
-        super().__init__(classifications, num_features)
+        super().__init__(classifications, num_features, max_input_features)
         if num_features > MAX_FEATURES:
             raise ModelInputError("InvalidParameter", f"numFeatures {num_features}")
         self.data_counts = _check_counts(data_counts, self.num_classes, MAX_DATA_COUNT)
@@ -258,16 +259,7 @@ class SparseNearestCentroid(Classifier):
         return cls(classifications, num_features, data_counts, sums)
 
     def validate(self, data: Sequence[int]) -> None:
-        n = self.num_features
-        prev = -1
-        for j, i in enumerate(data):
-            if not 0 <= i < n:
-                raise ModelInputError("IndexOutOfRange", f"index {i} not in [0, {n})")
-            if i <= prev:
-                raise ModelInputError(
-                    "NotSortedUnique", f"index {i} at position {j} does not follow {prev}"
-                )
-            prev = i
+        self._check_sparse(data)
 
     def predict(self, data: Sequence[int]) -> int:
         self.validate(data)
@@ -302,7 +294,13 @@ class SparseNearestCentroid(Classifier):
         self.data_counts[c] += 1
 
     def constructor_args(self) -> list[Any]:
-        return [list(self.classifications), self.num_features, list(self.data_counts)]
+        self.check_max_input_features()
+        return [
+            list(self.classifications),
+            self.num_features,
+            list(self.data_counts),
+            self.max_input_features,
+        ]
 
     def flat_sums(self) -> list[int]:
         """Sums in the contract's flat layout: index = feature * numClasses + class."""

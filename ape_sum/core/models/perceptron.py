@@ -60,8 +60,9 @@ class _Perceptron(Classifier):
         intercept: int,
         learning_rate: int,
         weights: Sequence[int] | None = None,
+        max_input_features: int | None = None,
     ) -> None:
-        super().__init__(classifications, num_features)
+        super().__init__(classifications, num_features, max_input_features)
         if len(self.classifications) != 2:
             raise ModelInputError(
                 "WrongNumberOfClasses", f"got {len(self.classifications)}, expected 2"
@@ -148,7 +149,7 @@ class _Perceptron(Classifier):
 
 
 class SparsePerceptron(_Perceptron):
-    """`m = intercept + sum(w[i] for i in data)`; duplicates count once per occurrence.
+    """`m = intercept + sum(w[i] for i in data)`; `data` strictly increasing (see `_check_sparse`).
 
     On chain the weights are int48 (`|w| <= 2^47 - 1`, about 140,737 in real units), 5 per slot;
     all-zero slots are left unwritten at deployment."""
@@ -217,6 +218,10 @@ class SparsePerceptron(_Perceptron):
             "intercept": fixed_exact(self.intercept),
             "learningRate": fixed_exact(self.learning_rate),
         }
+
+    def constructor_args(self) -> list[Any]:
+        self.check_max_input_features()
+        return [*super().constructor_args(), self.max_input_features]
 
     def validate(self, data: Sequence[int]) -> None:
         self._check_sparse(data)

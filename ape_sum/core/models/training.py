@@ -35,7 +35,7 @@ from ape_sum.core.encoding.embedding import Progress
 from ape_sum.core.encoding.frequent import fit_frequent_words
 from ape_sum.core.fixedpoint import INT64_MAX, TO_FLOAT
 from ape_sum.core.metrics import accuracy
-from ape_sum.core.models.base import Classifier
+from ape_sum.core.models.base import Classifier, ModelInputError, max_input_features_for
 from ape_sum.core.models.naive_bayes import NaiveBayes
 from ape_sum.core.models.perceptron import DensePerceptron, SparsePerceptron
 from ape_sum.exceptions import SumError
@@ -138,7 +138,8 @@ def default_encoder(
 def encode_dataset(
     encoder: Encoder, dataset: Dataset, progress: Progress | None = None
 ) -> tuple[list[list[int]], np.ndarray, int]:
-    """`(vectors, labels, skipped)`: samples the encoder rejects are left out and counted.
+    """`(vectors, labels, skipped)`: samples the encoder rejects, and sparse samples with no
+    feature at all (the contracts refuse an empty input), are left out and counted.
 
     Slow encoders (embeddings) cache their outputs under the data set's name and call
     `progress(done, total)` as they go."""
@@ -149,7 +150,7 @@ def encode_dataset(
     labels: list[int] = []
     skipped = 0
     for vector, label in zip(encoded, dataset.labels, strict=True):
-        if vector is None:
+        if vector is None or (not vector and encoder.sparse):
             skipped += 1
             continue
         vectors.append(vector)
@@ -158,8 +159,16 @@ def encode_dataset(
 
 
 def evaluate(model: Classifier, vectors: Sequence[Sequence[int]], labels: Sequence[int]) -> float:
-    """Exact mirror accuracy of `model` on `vectors` (0.0 for no samples)."""
-    return accuracy(map(model.predict, vectors), labels)
+    """Exact mirror accuracy of `model` on `vectors` (0.0 for no samples); an input the contract
+    would refuse (e.g. longer than `max_input_features`) counts as a wrong prediction."""
+
+    def predict(vector: Sequence[int]) -> int:
+        try:
+            return model.predict(vector)
+        except ModelInputError:
+            return -1
+
+    return accuracy(map(predict, vectors), labels)
 
 
 def _design(vectors: Sequence[Sequence[int]], sparse: bool, n: int) -> Any:
@@ -470,6 +479,10 @@ def train_model(
         method_used = "means"
         if not cls.sparse and test_x:
             details["float_accuracy"] = _float_centroid_accuracy(train_x, train_y, test_x, test_y)
+    if model.sparse:
+        # The contract refuses longer inputs; see `max_input_features_for` for the headroom.
+        longest = max((len(x) for x in train_x), default=0)
+        model.set_max_input_features(max_input_features_for(longest, n))
     try:
         check_compatible(encoder, model)
     except EncodingError as exc:  # pragma: no cover - the encoder made the model

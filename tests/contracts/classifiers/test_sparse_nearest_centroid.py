@@ -36,7 +36,6 @@ def test_predict(contract):
     assert contract.predict([2]) == 1  # b: 0
     assert contract.predict([0, 1]) == 0
     assert contract.predict([3]) == 1  # a: 1 + 1.25 = 2.25 vs b: 2
-    assert contract.predict([]) == 1  # a: 1.25 vs b: 1; empty class is never predicted
 
 
 def test_all_empty_predicts_0(deploy_model):
@@ -70,9 +69,13 @@ def test_bad_inputs(contract, trainer):
 def test_init_errors(project, owner):
     deploy_reverts(
         project.SparseNearestCentroid, "InvalidParameter", ["string", "int256"],
-        ["dataCount", 2**32], ["a"], 3, [2**32], sender=owner,
+        ["dataCount", 2**32], ["a"], 3, [2**32], 3, sender=owner,
     )  # fmt: skip
-    c = project.SparseNearestCentroid.deploy(["a", "b"], 3, [1, 1], sender=owner)
+    deploy_reverts(
+        project.SparseNearestCentroid, "InvalidParameter", ["string", "int256"],
+        ["maxInputFeatures", 0], ["a"], 3, [1], 0, sender=owner,
+    )  # fmt: skip
+    c = project.SparseNearestCentroid.deploy(["a", "b"], 3, [1, 1], 3, sender=owner)
     with ape.reverts(c.ValueOutOfRange, index=0, value=2**63):
         c.initializeSums(0, [2**63], sender=owner)
     with ape.reverts(c.InitOutOfRange):

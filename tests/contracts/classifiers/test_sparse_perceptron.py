@@ -42,11 +42,9 @@ def test_chunked_init(contract, model):
 
 
 def test_predict(contract):
-    assert contract.predict([]) == 0  # intercept -1
     assert contract.predict([1]) == 1  # -1 + 3
     assert contract.predict([0, 3]) == 0
     assert contract.predict([1, 2]) == 0  # -1 + 3 - 5
-    assert contract.predict([1, 1, 0]) == 1  # duplicates count: -1 + 6
 
 
 def test_margin_zero_predicts_0(deploy_model):
@@ -56,10 +54,10 @@ def test_margin_zero_predicts_0(deploy_model):
 
 
 def test_update_on_mistake(contract, trainer):
-    # predicted 0 for [0, 3, 3], label 1: +LR per occurrence
-    receipt = contract.update([0, 3, 3], 1, sender=trainer)
+    # predicted 0 for [0, 3], label 1: +LR on each listed weight
+    receipt = contract.update([0, 3], 1, sender=trainer)
     assert contract.weights(0) == LR
-    assert contract.weights(3) == 2 * LR
+    assert contract.weights(3) == LR
     assert receipt.events == [contract.Updated(classification=1)]
     # now [1] predicts 1; label 0 -> -LR
     contract.update([1], 0, sender=trainer)
@@ -122,11 +120,20 @@ def test_access_control(deploy_model, model, owner, trainer, stranger):
 def test_init_errors(project, owner):
     container = project.SparsePerceptron
     types = ["uint256", "uint256"]
-    deploy_reverts(container, "WrongNumberOfClasses", types, [1, 2], ["a"], 3, 0, LR, sender=owner)
+    deploy_reverts(
+        container, "WrongNumberOfClasses", types, [1, 2], ["a"], 3, 0, LR, 3, sender=owner
+    )
     types = ["string", "int256"]
     values = ["learningRate", 0]
-    deploy_reverts(container, "InvalidParameter", types, values, ["a", "b"], 3, 0, 0, sender=owner)
-    c = project.SparsePerceptron.deploy(["a", "b"], 3, 0, LR, sender=owner)
+    deploy_reverts(
+        container, "InvalidParameter", types, values, ["a", "b"], 3, 0, 0, 3, sender=owner
+    )
+    for bound in (0, 4):  # maxInputFeatures must be in [1, numFeatures]
+        values = ["maxInputFeatures", bound]
+        deploy_reverts(
+            container, "InvalidParameter", types, values, ["a", "b"], 3, 0, LR, bound, sender=owner
+        )
+    c = project.SparsePerceptron.deploy(["a", "b"], 3, 0, LR, 3, sender=owner)
     with ape.reverts(c.InitOutOfRange, startIndex=2, count=2, size=3):
         c.initializeWeights(2, [1, 2], sender=owner)
     with ape.reverts(c.ValueOutOfRange, index=0, value=-(2**63)):

@@ -50,7 +50,7 @@ def deploy_classifier(project, owner):
     def deploy(weights: list[int] | None = None, intercept: int = 0, bind_to=None):
         weights = WEIGHTS if weights is None else weights
         model = project.SparsePerceptron.deploy(
-            CLASSES, len(weights), intercept, LEARNING_RATE, sender=owner
+            CLASSES, len(weights), intercept, LEARNING_RATE, len(weights), sender=owner
         )
         chunk = 500
         for start in range(0, len(weights), chunk):

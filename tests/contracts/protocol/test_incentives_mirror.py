@@ -112,7 +112,7 @@ def test_takes():
 
 
 def test_points_rules():
-    m = Points(DAY, DAY, DAY)
+    m = Points(DAY, 2 * DAY, 3 * DAY)
     c = m.contribute(A, 0, 10**18, 100)
     assert c.initial_deposit == 0
     assert m.report(c, B, 100 + DAY, 1) == 0

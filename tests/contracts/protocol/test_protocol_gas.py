@@ -16,7 +16,9 @@ BUDGET = {"add_agree": 125_000, "add_update": 190_000, "refund": 120_000, "repor
 def big_stack(project, owner):
     # Positive weights: every 20-index input predicts 1, and one update (1e6) does not flip it.
     weights = [100_000_000 + (i * 7919) % 900_000_000 for i in range(NUM_WEIGHTS)]
-    model = project.SparsePerceptron.deploy(CLASSES, NUM_WEIGHTS, 0, 1_000_000, sender=owner)
+    model = project.SparsePerceptron.deploy(
+        CLASSES, NUM_WEIGHTS, 0, 1_000_000, NUM_WEIGHTS, sender=owner
+    )
     for start in range(0, NUM_WEIGHTS, CHUNK):
         model.initializeWeights(start, weights[start : start + CHUNK], sender=owner)
     im = project.DepositRefundTake.deploy(REFUND_WAIT, OWNER_WAIT, ANY_WAIT, 10**12, sender=owner)

@@ -26,7 +26,9 @@ def test_trainer_views(stack_drt, owner):
     assert stack_drt.im.totalGoodDataCount() == 0
 
 
-@pytest.mark.parametrize("waits", [(2, 1, 3), (1, 3, 2), (3, 2, 1)])
+@pytest.mark.parametrize(
+    "waits", [(2, 1, 3), (1, 3, 2), (3, 2, 1), (1, 1, 2), (1, 2, 2), (0, 0, 0)]
+)
 @pytest.mark.parametrize("kind", ["DepositRefundTake", "Points"])
 def test_wait_time_ordering_enforced_at_deployment(project, owner, kind, waits):
     container = getattr(project, kind)
@@ -35,9 +37,13 @@ def test_wait_time_ordering_enforced_at_deployment(project, owner, kind, waits):
     deploy_reverts(container, "InvalidWaitTimes", types, list(waits), *args, sender=owner)
 
 
-def test_equal_wait_times_allowed(project, owner):
-    im = project.DepositRefundTake.deploy(5, 5, 5, 1, sender=owner)
-    assert im.refundWaitTimeS() == im.anyAddressClaimWaitTimeS() == 5
+def test_strictly_increasing_wait_times_allowed(project, owner):
+    im = project.DepositRefundTake.deploy(5, 6, 7, 1, sender=owner)
+    assert (im.refundWaitTimeS(), im.ownerClaimWaitTimeS(), im.anyAddressClaimWaitTimeS()) == (
+        5,
+        6,
+        7,
+    )
 
 
 def test_cost_weight_too_large(project, owner):

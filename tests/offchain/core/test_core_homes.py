@@ -40,7 +40,7 @@ def test_the_mirror_words_refusals_like_the_revert_explanation():
 
 
 def test_points_own_report_never_offers_a_take():
-    pts = Points(DAY, DAY, DAY)
+    pts = Points(DAY, 2 * DAY, 3 * DAY)
     record = pts.contribute(A, 0, 0, now=0)
     err = _violation(lambda: pts.check_report(record, A, DAY, 1))
     assert err.args_ == (NEVER,)

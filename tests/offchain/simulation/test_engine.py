@@ -83,7 +83,7 @@ def test_points_mechanism_moves_no_money():
 def test_cost_formula_prices_out_impatient_agents():
     hasty = AgentSpec("hasty", deposit_mean=1, deposit_spread=0, interval_mean_s=5,
                       interval_spread_s=1)  # fmt: skip
-    quick = {"refund_wait_s": 60, "owner_claim_wait_s": 120, "any_address_claim_wait_s": 120}
+    quick = {"refund_wait_s": 60, "owner_claim_wait_s": 90, "any_address_claim_wait_s": 120}
     r = run_scenario(SHORT.with_changes(agents=(hasty,), max_contributions=30, **quick))
     agent = r.outcome.agents[0]
     assert agent.priced_out > 0
