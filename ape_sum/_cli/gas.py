@@ -1,4 +1,4 @@
-"""`ape sum gas-report`: measure the gas workloads of issue 5 against their budgets."""
+"""`ape sum gas-report`: measure the gas workloads against their budgets."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Gas benchmark of issue 5: workloads S, D, N, C, their budgets, measurement and breakdowns.
+"""Gas benchmark: workloads S, D, N, C, their budgets, measurement and breakdowns.
 
 Only the budget table is imported here; measurement modules import Ape inside their functions.
 """

@@ -1,4 +1,4 @@
-"""The gas budget table of issue 5: the original research system's figures and our budgets."""
+"""The gas budget table: the original research system's figures and our budgets."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Run the gas workloads on the connected provider and measure every row of the budget table.
 
-Rules (issue 5): transactions are measured by their receipts' `gasUsed`; a deploy total adds every
+Rules: transactions are measured by their receipts' `gasUsed`; a deploy total adds every
 transaction sent until the trainer is usable (classifier, its initialiser chunks, incentive
 mechanism, trainer, both setTrainer calls); a `view` call is measured as `eth_estimateGas` of the
 call (21,000 base included). Every addData sends 1 ETH; the trainer keeps the deposit and returns

@@ -1,4 +1,4 @@
-"""The four gas workloads of issue 5, built from seeded random data with the model mirrors.
+"""The four gas workloads, built from seeded random data with the model mirrors.
 
 Each workload is a model (an integer-exact mirror, which knows its contract's constructor and
 initialiser calls), a "good" sample whose label the model predicts (addData agree, then refund),

@@ -8,9 +8,7 @@ FOUNDRY = "ethereum:local:foundry"
 
 
 def pytest_configure(config):
-    config.addinivalue_line(
-        "markers", "gas: gas budget enforcement (issue 5); deselect with -m 'not gas'"
-    )
+    config.addinivalue_line("markers", "gas: gas budget enforcement; deselect with -m 'not gas'")
 
 
 @pytest.fixture(scope="module")

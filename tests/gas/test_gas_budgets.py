@@ -1,4 +1,4 @@
-"""Issue 5: every row of the gas budget table is measured and must be within its budget.
+"""Every row of the gas budget table is measured and must be within its budget.
 
 Runs on `ethereum:local:foundry` only (the budgets are defined on Anvil with a pinned hardfork);
 skipped elsewhere. About 20 s for the measurement, once per module.
@@ -19,11 +19,13 @@ pytestmark = pytest.mark.gas
 
 # Rows that do not meet their budget yet: docs/GAS.md has their per-opcode-class breakdowns and
 # why. Each is held to a ceiling just above today's figure so it cannot get worse unnoticed; its
-# budget check is an expected failure until the contracts change.
+# budget check is an expected failure until the contracts change. The ceilings include the
+# canonical-input checks (S predict +412: the sortedness comparison in the margin loop; N and C
+# deploy: the `maxInputFeatures` and wait-time immutables and their checks).
 OVER_BUDGET_CEILINGS = {
-    "S predict": 74_100,
-    "N deploy total": 5_650_000,
-    "C deploy total": 6_960_000,
+    "S predict": 74_300,
+    "N deploy total": 5_800_000,
+    "C deploy total": 7_050_000,
 }
 
 

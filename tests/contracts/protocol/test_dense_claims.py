@@ -1,4 +1,4 @@
-"""Refunds and reports on a dense nearest-centroid trainer follow the model (issue 5 follow-up).
+"""Refunds and reports on a dense nearest-centroid trainer follow the model.
 
 The trainer decides claims with the classifier's `predictAccepted`, which for the nearest centroid
 skips the input checks. Here a three-class model with a partial last slot (11 dimensions) takes
