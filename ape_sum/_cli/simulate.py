@@ -201,23 +201,10 @@ def simulate(dataset, model_cls, incentive, cost_weight, refund_wait, owner_wait
             summary = result.summary()
     except (SimulationError, OSError) as err:
         raise click.ClickException(str(err)) from None
-    from ape_sum.simulation.outputs import write_outputs
     from ape_sum.simulation.report import series_json
 
-    try:
-        summary.update(write_outputs(out_dir, summary, [series_json(result)], no_plot))
-    except OSError as err:
-        raise click.ClickException(f"cannot write the outputs to {out_dir}: {err}") from None
-    if as_json:
-        click.echo(json.dumps(summary))
-        return
-    click.echo(summary_table(summary))
-    click.echo(f"time series: {summary['series_file']}")
-    if "plot_file" in summary:
-        click.echo(f"plot: {summary['plot_file']}")
-    for replaced in summary.get("replaced_files", []):
-        click.echo(f"note: replaced {replaced} (an earlier run of the same scenario and seed)")
-    if "on_chain" in summary:
+    _publish(summary, [series_json(result)], out_dir, no_plot, as_json, summary_table, "seed")
+    if "on_chain" in summary and not as_json:
         chain = summary["on_chain"]
         click.echo(
             f"on chain ({chain['network']}): {chain['transactions']} transactions, "
@@ -225,9 +212,28 @@ def simulate(dataset, model_cls, incentive, cost_weight, refund_wait, owner_wait
         )
 
 
+def _publish(result, series, out_dir: Path, no_plot: bool, as_json: bool, table, what: str) -> None:
+    """Write a run's time series (and plot), then print its summary: one JSON document with
+    `--json`, else the table and where the files went."""
+    from ape_sum.simulation.outputs import write_outputs
+
+    try:
+        result.update(write_outputs(out_dir, result, series, no_plot))
+    except OSError as err:
+        raise click.ClickException(f"cannot write the outputs to {out_dir}: {err}") from None
+    if as_json:
+        click.echo(json.dumps(result))
+        return
+    click.echo(table(result))
+    click.echo(f"time series: {result['series_file']}")
+    if "plot_file" in result:
+        click.echo(f"plot: {result['plot_file']}")
+    for replaced in result.get("replaced_files", []):
+        click.echo(f"note: replaced {replaced} (an earlier run of the same scenario and {what})")
+
+
 def _multi_seed(scenario, seeds: int, out_dir: Path, no_plot: bool, as_json: bool) -> None:
     from ape_sum.simulation import SimulationError
-    from ape_sum.simulation.outputs import write_outputs
     from ape_sum.simulation.report import seeds_table
     from ape_sum.simulation.seeds import aggregate, run_seeds
 
@@ -236,19 +242,8 @@ def _multi_seed(scenario, seeds: int, out_dir: Path, no_plot: bool, as_json: boo
     except SimulationError as err:
         raise click.ClickException(str(err)) from None
     result = aggregate([summary for summary, _ in runs])
-    try:
-        result.update(write_outputs(out_dir, result, [series for _, series in runs], no_plot))
-    except OSError as err:
-        raise click.ClickException(f"cannot write the outputs to {out_dir}: {err}") from None
-    if as_json:
-        click.echo(json.dumps(result))
-        return
-    click.echo(seeds_table(result))
-    click.echo(f"time series: {result['series_file']}")
-    if "plot_file" in result:
-        click.echo(f"plot: {result['plot_file']}")
-    for replaced in result.get("replaced_files", []):
-        click.echo(f"note: replaced {replaced} (an earlier run of the same scenario and seeds)")
+    series = [series for _, series in runs]
+    _publish(result, series, out_dir, no_plot, as_json, seeds_table, "seeds")
 
 
 def _run_with_progress(scenario, quiet: bool, **kwargs):
